@@ -1,0 +1,1 @@
+"""Schema, engine, sessions, queries and the embedded PostgreSQL."""

@@ -1,0 +1,157 @@
+"""The daemon: migrate, sync the configuration, then tick the jobs until told to stop."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import signal
+import threading
+import time
+from datetime import UTC, datetime
+from types import FrameType
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from db import migrate
+from db.engine import normalise_url
+from db.queries.config_sync import sync_settings
+from jobs.registry import JOBS
+from jobs.runner import run_job
+from service.metrics import MetricsServer
+from service.runtime import Runtime
+
+__all__ = ["prepare", "run_cycle", "run_daemon"]
+
+logger = logging.getLogger(__name__)
+
+#: How long a stop may take before the process leaves unfinished work to its leases.
+STOP_GRACE = 8.0
+SYNC_LOCK_KEY = 7_236_114_504
+
+
+def wait_for_database(rt: Runtime, *, attempts: int | None = None) -> None:
+    """Block until the database answers, logging a clear line per retry instead of a traceback."""
+    delay = 1.0
+    tried = 0
+    while True:
+        try:
+            with rt.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return
+        except OperationalError as exc:
+            tried += 1
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            if attempts is not None and tried >= attempts:
+                raise
+            logger.error("database unavailable (%s); retrying in %.0f s", reason, delay)
+            if rt.stopping.wait(delay):
+                raise SystemExit(1) from None
+            delay = min(delay * 2, 30.0)
+
+
+def prepare(rt: Runtime) -> None:
+    """Migrate and bring the database in line with the configuration."""
+    wait_for_database(rt)
+    migrate.upgrade(url=normalise_url(rt.database_url))
+    from jobs.extract_reports import invalidate_old_versions
+
+    with rt.sessions.begin() as session:
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK_KEY})
+        changes = sync_settings(session, rt.settings, now=datetime.now(tz=UTC))
+        stale = invalidate_old_versions(session)
+    for section, change in changes.items():
+        if change.added or change.changed or change.retired:
+            logger.info(
+                "configuration synced: %s",
+                section,
+                extra={"added": change.added, "changed": change.changed, "retired": change.retired},
+            )
+    if stale:
+        logger.info("extractor upgraded: %d reports queued for re-extraction", stale)
+
+
+def run_cycle(rt: Runtime) -> None:
+    """One full cycle: poll every source, extract, evaluate, deliver what is due."""
+    from jobs.pull_sources import pull_sources
+
+    for spec in JOBS:
+        if spec.id == "pull_sources":
+            # --once polls every source, due or not.
+            spec = dataclasses.replace(spec, run=lambda r, now: pull_sources(r, now=now, all_due=True))
+        run_job(spec, rt)
+
+
+def run_daemon(rt: Runtime) -> int:
+    prepare(rt)
+    executor = ThreadPoolExecutor(max_workers=len(JOBS))
+    scheduler = BlockingScheduler(
+        timezone=UTC,
+        executors={"default": executor},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
+    )
+    for spec in JOBS:
+        scheduler.add_job(
+            run_job,
+            "interval",
+            seconds=spec.seconds,
+            args=(spec, rt),
+            id=spec.id,
+            name=spec.description,
+            replace_existing=True,
+            next_run_time=datetime.now(tz=UTC),
+        )
+
+    def wake(job_id: str) -> None:
+        if not rt.stopping.is_set():
+            try:
+                scheduler.modify_job(job_id, next_run_time=datetime.now(tz=UTC))
+            except Exception:  # the scheduler may be shutting down
+                logger.debug("could not wake %s", job_id, exc_info=True)
+
+    rt.wake = wake
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        logger.info("received %s; stopping", signal.Signals(signum).name)
+        rt.stopping.set()
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    metrics = _start_metrics(rt)
+    logger.info("daemon started", extra={"worker": rt.worker_id, "jobs": [s.id for s in JOBS]})
+    scheduler.start()
+    # Jobs notice `stopping` between units of work; give them a moment to commit.
+    finished = threading.Event()
+
+    def drain() -> None:
+        executor.shutdown(wait=True)
+        finished.set()
+
+    threading.Thread(target=drain, daemon=True).start()
+    clean = finished.wait(STOP_GRACE)
+    if metrics is not None:
+        metrics.shutdown()
+    if not clean:
+        logger.warning("jobs still running after %.0f s; leaving their work to the leases", STOP_GRACE)
+    logger.info("daemon stopped")
+    return 0
+
+
+def _start_metrics(rt: Runtime) -> MetricsServer | None:
+    port = rt.settings.daemon.metrics_port
+    if port is None:
+        return None
+    from service.metrics import serve
+
+    return serve(rt, host=rt.settings.daemon.metrics_host, port=port)
+
+
+def hard_exit(code: int) -> None:
+    """Leave without waiting for threads still blocked in I/O (their work is leased, not lost)."""
+    logging.shutdown()
+    time.sleep(0)
+    os._exit(code)

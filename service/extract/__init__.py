@@ -1,0 +1,46 @@
+"""Extraction: stored reports in, observations of attacks out.
+
+:class:`Extractor` dispatches on the report's kind: news text (RSS and Atom items) is
+read sentence by sentence (:mod:`service.extract.news`); ACLED and GDELT rows are
+mapped from their coded columns (:mod:`service.extract.acled`,
+:mod:`service.extract.gdelt`). Places come from :mod:`service.extract.places` and
+times from :mod:`service.extract.when`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from service.extract.acled import AcledExtractor
+from service.extract.gdelt import GdeltExtractor
+from service.extract.news import NewsExtractor
+from service.extract.parties import DEFAULT_PARTIES, PartyLexicon
+from service.extract.places import Gazetteer
+from service.records import Observation, Party, ReportInput
+
+__all__ = ["DEFAULT_PARTIES", "EXTRACTOR_VERSION", "Extractor"]
+
+#: Stored with every observation; a new value makes the tracker extract again.
+EXTRACTOR_VERSION = "1.0.0"
+
+
+class Extractor:
+    """Turns a stored report into the observations it gives evidence of."""
+
+    def __init__(self, parties: Sequence[Party], *, gazetteer: Gazetteer | None = None) -> None:
+        self.parties = tuple(parties) or DEFAULT_PARTIES
+        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.default()
+        lexicon = PartyLexicon(self.parties)
+        self._news = NewsExtractor(lexicon, self.gazetteer)
+        self._acled = AcledExtractor(lexicon, self.gazetteer)
+        self._gdelt = GdeltExtractor(lexicon, self.gazetteer)
+
+    def extract(self, report: ReportInput) -> list[Observation]:
+        """Observations in ``report``; none for a report that reports no attack."""
+        if report.kind == "rss":
+            return self._news.extract(report)
+        if report.kind == "acled":
+            return self._acled.extract(report)
+        if report.kind == "gdelt":
+            return self._gdelt.extract(report)
+        raise ValueError(f"unknown report kind {report.kind!r}")

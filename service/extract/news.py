@@ -1,0 +1,439 @@
+"""Observations from news text (RSS and Atom items).
+
+Each sentence of ``report.text`` is read on its own: does a clause report an attack
+(after pause talk such as "a pause on strikes against energy facilities" is blanked),
+who did it, by what means, on what, where and when, who says so, and is it denied,
+negated, hypothetical or in the past. Sentences that continue an incident already seen
+("One missile struck a university building") join it; a sentence about a different
+place, time or attacker starts a new one.
+
+Voices: a party's own source speaks for that party. In an independent report, a
+sentence attributed to a party's organs ("Russia's defence ministry said", "Ukraine's
+General Staff accused", "Kyiv said") takes that party's voice; unnamed local officials
+reporting damage in their own area ("the regional military administration said") leave
+the outlet's independent voice, unless they accuse ("the governor said, blaming
+Ukrainian forces"), which makes them the accused party's opponent.
+
+Quotes are always exact passages of ``report.text`` with offsets into it. The title is
+used as context (places, times) only: evidence that only the title carries is skipped,
+because the contract's quote must be a passage of the report body.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from service.extract.incidents import Draft, anchor_denials, merge_or_append, to_observation
+from service.extract.parties import Mention, PartyLexicon, Speaker
+from service.extract.places import Gazetteer, Place, PlaceMention
+from service.extract.sentences import split_clauses, split_sentences
+from service.extract.vocabulary import (
+    action_of,
+    blank,
+    commitment_spans,
+    consequence_spans,
+    denial_offset,
+    find_trigger,
+    has_attack_cue,
+    is_habitual,
+    is_historical,
+    is_hypothetical,
+    is_intercepted,
+    is_negated,
+    targets_of,
+)
+from service.extract.when import TimeSpan, default_span, resolve_time
+from service.records import Observation, ReportInput
+
+__all__ = ["NewsExtractor"]
+
+logger = logging.getLogger(__name__)
+
+_UTC = ZoneInfo("UTC")
+# Near, not in: "a thermal plant near Kyiv" is not in the city of Kyiv.
+_PROXIMITY = re.compile(
+    r"\b(?:near|outside|around|close to|(?:\d+|several|a few)\s*(?:km|kilometres|kilometers|miles)\s+"
+    r"(?:\w+\s+)?(?:of|from)|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_SPECIFICITY = {
+    "country": 0,
+    "subdivision": 1,
+    "raion": 2,
+    "city": 3,
+    "town": 3,
+    "village": 3,
+    "district": 4,
+    "suburb": 4,
+}
+_OWN_SIDE = re.compile(r"\bour\s+(?:forces|troops|units|servicemen|soldiers|aviation|army)\b", re.IGNORECASE)
+_ENEMY_OBJECT = re.compile(
+    r"\b(?:of|on|against|at|hit|struck|destroyed)\s+(?:the\s+)?enemy(?:'s)?\b|\benemy\s+(?:personnel|positions?"
+    r"|equipment|targets?|troops|forces|depots?|units|fortifications?|manpower|concentrations?)\b",
+    re.IGNORECASE,
+)
+_ENEMY_SUBJECT = re.compile(
+    r"\bthe enemy(?:'s)?\s+(?!personnel|positions?|equipment|targets?)\w+", re.IGNORECASE
+)
+_BLAMING = re.compile(r"\b(?:blam|accus)(?:ed|es|ing|e)\b", re.IGNORECASE)
+_CLOCK_AFTER = re.compile(r"\s+(?:time|standard time|summer time)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What is known about a report as a whole."""
+
+    report: ReportInput
+    text: str
+    published: datetime
+    tz: ZoneInfo
+    places: Sequence[PlaceMention]
+    mentions: Sequence[Mention]
+    #: Read from the title only when the text itself names no usable place.
+    title_places: Callable[[], Sequence[PlaceMention]]
+
+
+class NewsExtractor:
+    """Turns one news report into observations."""
+
+    def __init__(self, lexicon: PartyLexicon, gazetteer: Gazetteer) -> None:
+        self.lexicon = lexicon
+        self.gazetteer = gazetteer
+
+    def extract(self, report: ReportInput) -> list[Observation]:
+        text = report.text or ""
+        if not text.strip():
+            return []
+        published = report.published_at or datetime.now(UTC)
+        if published.tzinfo is None:
+            published = published.replace(tzinfo=UTC)
+        mentions = self.lexicon.mentions(text)
+        government = [(m.start, m.end) for m in mentions if m.kind != "capital" or m.government]
+        places = _located(text, self.gazetteer.find(text), government)
+        title_places = _Lazy(lambda: self._title_places(report.title or ""))
+        zone = _report_zone(places) if places else _report_zone(title_places())
+        context = _Context(report, text, published, zone, places, mentions, title_places)
+        drafts: list[Draft] = []
+        others: list[Draft] = []
+        for index, (start, end) in enumerate(split_sentences(text)):
+            for draft in self._read_sentence(context, index, start, end):
+                if draft.negated or draft.denial:
+                    others.append(draft)
+                else:
+                    merge_or_append(drafts, draft, self.gazetteer)
+        self._fill_gaps(context, drafts)
+        anchor_denials(drafts, others)
+        return [to_observation(d, text) for d in (*drafts, *others)]
+
+    def _title_places(self, title: str) -> list[PlaceMention]:
+        if not title:
+            return []
+        mentions = self.lexicon.mentions(title)
+        government = [(m.start, m.end) for m in mentions if m.kind != "capital" or m.government]
+        return _located(title, self.gazetteer.find(title), government)
+
+    # --- one sentence ------------------------------------------------------------------
+
+    def _read_sentence(self, ctx: _Context, index: int, start: int, end: int) -> list[Draft]:
+        sentence = ctx.text[start:end]
+        if not has_attack_cue(sentence):
+            return []
+        denial_at = denial_offset(sentence)
+        analysis = blank(sentence, commitment_spans(sentence))
+        speakers = self.lexicon.speakers(analysis)
+        speaker_spans = [(s.start, s.end) for s in speakers]
+        unspoken = blank(analysis, speaker_spans)
+        affirmative: list[tuple[int, int, int]] = []  # clause start, end, trigger offset in clause
+        negated = False
+        # Denials are read on the sentence as written: "complying with the pause on strikes".
+        denial_clause: tuple[int, int] | None = None
+        for c_start, c_end in split_clauses(unspoken):
+            clause = unspoken[c_start:c_end]
+            if denial_at is not None and denial_clause is None and denial_at < c_end:
+                denial_clause = (c_start, c_end)
+            if is_negated(clause):
+                negated = True
+                continue
+            trigger = find_trigger(clause)
+            if trigger is None or is_habitual(clause):
+                continue
+            affirmative.append((c_start, c_end, trigger.start()))
+        drafts: list[Draft] = []
+        if affirmative or negated:
+            drafts.extend(
+                self._attack_drafts(
+                    ctx, index, start, end, analysis, unspoken, speakers, affirmative, negated
+                )
+            )
+        if denial_clause is not None:
+            denial = self._denial_draft(ctx, index, start, end, analysis, speakers, denial_clause)
+            if denial is not None:
+                drafts.append(denial)
+        return drafts
+
+    def _attack_drafts(
+        self,
+        ctx: _Context,
+        index: int,
+        start: int,
+        end: int,
+        analysis: str,
+        unspoken: str,
+        speakers: Sequence[Speaker],
+        affirmative: Sequence[tuple[int, int, int]],
+        negated: bool,
+    ) -> list[Draft]:
+        sentence = ctx.text[start:end]
+        mentions = [
+            replace(m, start=m.start - start, end=m.end - start)
+            for m in ctx.mentions
+            if start <= m.start < end
+        ]
+        in_speaker = [(s.start, s.end) for s in speakers]
+        agents = [
+            (offset, code)
+            for offset, code in self.lexicon.agents(analysis, mentions)
+            if not any(s <= offset < e for s, e in in_speaker)
+        ]
+        actor = _nearest_agent(agents, affirmative)
+        speaker_party = next((s.party for s in speakers if s.party), None)
+        if actor is None and speaker_party and self.lexicon.self_claim(analysis):
+            actor = speaker_party
+        if actor is None:
+            actor = self._actor_from_own_voice(ctx.report.source_voice, analysis)
+        voice = self._voice(ctx, sentence, speakers, actor)
+        if affirmative:
+            clauses = " ".join(unspoken[a:b] for a, b, _ in affirmative)
+            first_start, first_end, trigger_at = affirmative[0]
+            hypothetical = is_hypothetical(unspoken[first_start:first_end], trigger_at)
+        else:
+            clauses, hypothetical = unspoken, False
+        target_text = blank(clauses, consequence_spans(clauses))
+        places = self._sentence_places(ctx, start, end, speakers)
+        drafts = []
+        located: list[tuple[PlaceMention | None, bool]] = list(places) or [(None, False)]
+        for place, proximity in located:
+            span, explicit_time = self._time(ctx, sentence, [(place, proximity)] if place else [])
+            historical = span.historical or is_historical(sentence, ctx.published.year)
+            drafts.append(
+                Draft(
+                    actor=actor,
+                    actor_explicit=actor is not None,
+                    voice=voice,
+                    action=action_of(clauses),
+                    intercepted=is_intercepted(sentence),
+                    targets=list(targets_of(target_text)),
+                    place=place,
+                    place_explicit=place is not None,
+                    span=span,
+                    time_explicit=explicit_time,
+                    quote_start=start,
+                    quote_end=end,
+                    negated=negated and not affirmative,
+                    historical=historical,
+                    hypothetical=hypothetical,
+                    proximity=proximity,
+                    sentences=[index],
+                )
+            )
+        return drafts
+
+    def _denial_draft(
+        self,
+        ctx: _Context,
+        index: int,
+        start: int,
+        end: int,
+        analysis: str,
+        speakers: Sequence[Speaker],
+        clause: tuple[int, int],
+    ) -> Draft | None:
+        party = next((s.party for s in speakers if s.party and s.start < clause[1]), None)
+        if party is None:
+            for mention in self.lexicon.mentions(ctx.text[start:end][: clause[1]]):
+                if mention.kind != "capital" or mention.government:
+                    party = mention.code
+                    break
+        if party is None and ctx.report.source_voice in self.lexicon.codes:
+            party = ctx.report.source_voice
+        if party is None:
+            return None
+        sentence = ctx.text[start:end]
+        places = self._sentence_places(ctx, start, end, speakers)
+        place, proximity = places[0] if places else (None, False)
+        span, explicit = self._time(ctx, sentence, places)
+        return Draft(
+            actor=party,
+            actor_explicit=True,
+            voice=party,
+            action="attack",
+            intercepted=False,
+            targets=list(targets_of(sentence)),
+            place=place,
+            place_explicit=place is not None,
+            span=span,
+            time_explicit=explicit,
+            quote_start=start,
+            quote_end=end,
+            denial=True,
+            negated=False,
+            proximity=proximity,
+            sentences=[index],
+        )
+
+    # --- the pieces ----------------------------------------------------------------------
+
+    def _actor_from_own_voice(self, voice: str, text: str) -> str | None:
+        """A party's own statement: "our forces hit enemy positions" is the speaker's attack."""
+        if voice not in self.lexicon.codes:
+            return None
+        if _OWN_SIDE.search(text) or _ENEMY_OBJECT.search(text):
+            return voice
+        if _ENEMY_SUBJECT.search(text):
+            return self.lexicon.other_party(voice)
+        return None
+
+    def _voice(self, ctx: _Context, sentence: str, speakers: Sequence[Speaker], actor: str | None) -> str:
+        """Who asserts it: a party's own source speaks for the party; else the attributed speaker."""
+        source = ctx.report.source_voice
+        if source != "independent":
+            return source
+        for speaker in speakers:
+            if speaker.party:
+                return speaker.party
+        if actor and _BLAMING.search(sentence) and any(s.official for s in speakers):
+            # An official of the attacked side, unnamed: "the regional governor said, blaming ..."
+            return self.lexicon.other_party(actor) or source
+        return source
+
+    def _sentence_places(
+        self, ctx: _Context, start: int, end: int, speakers: Sequence[Speaker]
+    ) -> list[tuple[PlaceMention, bool]]:
+        """The places a sentence puts its event in, most specific, one per distinct area."""
+        candidates = [
+            p
+            for p in ctx.places
+            if start <= p.start < end and not any(s.start <= p.start - start < s.end for s in speakers)
+        ]
+        kept: list[PlaceMention] = []
+        for place in candidates:
+            if any(other is not place and self._within(other.place, place.place) for other in candidates):
+                continue  # a wider area that a more specific place in the sentence lies in
+            if any(self._area(k.place) == self._area(place.place) for k in kept):
+                continue
+            kept.append(place)
+        return [(p, bool(_PROXIMITY.search(ctx.text[max(p.start - 40, 0) : p.start]))) for p in kept]
+
+    def _area(self, place: Place) -> str:
+        return place.code or place.country
+
+    def _within(self, inner: Place, outer: Place) -> bool:
+        """Whether ``inner`` is strictly more specific than ``outer`` and inside it."""
+        if self._area(inner) == self._area(outer):
+            return _SPECIFICITY.get(inner.kind, 3) > _SPECIFICITY.get(outer.kind, 3)
+        return (outer.code is None and inner.country == outer.country) or bool(
+            outer.code and inner.code and self.gazetteer.contains(outer.code, inner.code)
+        )
+
+    def _time(
+        self, ctx: _Context, sentence: str, places: Sequence[tuple[PlaceMention, bool]]
+    ) -> tuple[TimeSpan, bool]:
+        tz = ctx.tz
+        for place, _ in places:
+            if place.place.timezone:
+                tz = ZoneInfo(place.place.timezone)
+                break
+        span = resolve_time(sentence, published_at=ctx.published, tz=tz)
+        if span is not None:
+            return span, True
+        return default_span(ctx.published, tz), False
+
+    def _fill_gaps(self, ctx: _Context, drafts: list[Draft]) -> None:
+        """Place, time and actor for incidents whose sentence did not say them."""
+        for draft in drafts:
+            if draft.place is None:
+                draft.place = _fallback_place(ctx, draft.quote_start)
+            if draft.actor is None:
+                self._infer_actor(ctx, draft)
+
+    def _infer_actor(self, ctx: _Context, draft: Draft) -> None:
+        """The attacker unnamed: the other side of the place's country, when the text supports it."""
+        place = draft.place.place if draft.place else None
+        victim = self.lexicon.country_party.get(place.country) if place else None
+        if victim is None:
+            return
+        attacker = self.lexicon.other_party(victim)
+        if attacker is None:
+            return
+        named_elsewhere = any(m.code == attacker and m.kind != "capital" for m in ctx.mentions)
+        own_voice = ctx.report.source_voice == victim
+        draft.actor = attacker
+        draft.inferred_penalty = 0.25 if named_elsewhere or own_voice else 0.4
+
+
+def _nearest_agent(
+    agents: Sequence[tuple[int, str]], affirmative: Sequence[tuple[int, int, int]]
+) -> str | None:
+    """The party named last before the attack verb ("Ukrainian troops came under fire as Russian
+    forces stormed ..."), else the first one named."""
+    if not agents:
+        return None
+    if affirmative:
+        clause_start, _, trigger_at = affirmative[0]
+        before = [code for offset, code in agents if offset < clause_start + trigger_at]
+        if before:
+            return before[-1]
+    return agents[0][1]
+
+
+def _located(
+    text: str, found: Sequence[PlaceMention], party_spans: Sequence[tuple[int, int]]
+) -> list[PlaceMention]:
+    """Places that are places: not a government ("Kyiv said"), a party's name or a clock ("Moscow time")."""
+    return [
+        p
+        for p in found
+        if not p.looks_like_government
+        and not _overlaps((p.start, p.end), party_spans)
+        and not _CLOCK_AFTER.match(text, p.end)
+    ]
+
+
+def _overlaps(span: tuple[int, int], others: Sequence[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in others)
+
+
+def _report_zone(places: Sequence[PlaceMention]) -> ZoneInfo:
+    for mention in places:
+        if mention.place.timezone:
+            return ZoneInfo(mention.place.timezone)
+    return _UTC
+
+
+class _Lazy:
+    """A value computed on first use: most reports never need their title's places."""
+
+    def __init__(self, compute: Callable[[], list[PlaceMention]]) -> None:
+        self._compute = compute
+        self._value: list[PlaceMention] | None = None
+
+    def __call__(self) -> list[PlaceMention]:
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
+
+
+def _fallback_place(ctx: _Context, before: int) -> PlaceMention | None:
+    """The nearest place named earlier in the text, else the title's, else the first in the text."""
+    earlier = [p for p in ctx.places if p.start < before]
+    if earlier:
+        return earlier[-1]
+    title_places = ctx.title_places()
+    if title_places:
+        return title_places[0]
+    return ctx.places[0] if ctx.places else None

@@ -1,0 +1,258 @@
+"""What the words around a place name say about it.
+
+Small, precompiled judgements used by :mod:`service.extract.places`: whether a name is
+followed by "region" or "district", whether a capital's name stands for its government
+("Kyiv said", "Moscow's pledge", "the Kyiv regime") or for the city ("in Kyiv", "Kyiv's
+Darnytskyi district"), and whether a capitalised word after a single-word name makes the
+pair a person's name ("Vladimir Putin") rather than a place.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "CAPITALISED_RE",
+    "DISTRICT_WORDS",
+    "PLURAL_REGION_WORDS",
+    "REGION_WORDS",
+    "TOKEN_RE",
+    "continues_name",
+    "looks_like_government",
+    "mentions_capital",
+    "names_a_river",
+]
+
+#: A word: letters, with inner apostrophes ("Solom'yanka", "Kyiv's"); hyphens split words.
+TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+
+#: A word that starts with a capital (checked again with str.isupper for other scripts).
+CAPITALISED_RE = re.compile(r"(?<![\w'’ʼ])[A-ZÀ-ÞĀ-ſА-ЯЁІЇЄҐ][^\W\d_]*(?:['’ʼ][^\W\d_]+)*")
+
+REGION_WORDS = frozenset(
+    {"region", "regions", "oblast", "oblasts", "province", "provinces", "krai", "kray", "regional"}
+)
+PLURAL_REGION_WORDS = frozenset({"regions", "oblasts", "provinces"})
+DISTRICT_WORDS = frozenset({"district", "districts", "raion", "rayon", "raions", "rayons"})
+
+# Capitalised words that may follow a place name without making it part of another name.
+_PLACE_FOLLOWERS = frozenset(
+    [
+        "city",
+        "council",
+        "regional",
+        "region",
+        "oblast",
+        "district",
+        "military",
+        "civil",
+        "administration",
+        "state",
+        "national",
+        "university",
+        "airport",
+        "thermal",
+        "nuclear",
+        "power",
+        "plant",
+        "station",
+        "governor",
+        "mayor",
+        "police",
+        "railway",
+        "port",
+        "refinery",
+        "metro",
+        "hospital",
+        "air",
+        "base",
+        "airbase",
+        "bridge",
+        "dam",
+        "reservoir",
+        "hotel",
+        "cathedral",
+        "street",
+        "avenue",
+        "square",
+        "oil",
+        "gas",
+        "energy",
+        "independent",
+        "post",
+        "times",
+        "central",
+        "old",
+        "new",
+        "mayor's",
+        "governor's",
+        "monday",
+        "general",
+        "armed",
+        "ministry",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "oblast's",
+        "region's",
+        "district's",
+    ]
+)
+
+_GOVERNMENT_FOLLOWERS = re.compile(
+    r"^\s+(?:regime|government|authorities|leadership|officials?|administration's|"
+    r"(?:has\s+|have\s+|had\s+|would\s+|will\s+|did\s+|does\s+|is\s+|was\s+|also\s+)?"
+    r"(?:said|says|say|claimed|claims|accused|accuses|denied|denies|insisted|insists|pledged|"
+    r"declared|announced|rejected|rejects|blamed|blames|warned|warns|agreed|agrees|refused|"
+    r"wants|wanted|demanded|demands|responded|retaliated|vowed|threatened|insist|deny|"
+    r"deny|launched|ordered|proposed|offered|accepted|signed|violated|breached|broke|"
+    r"ignored|observ\w+|compl\w+|judge|judged))\b",
+    re.IGNORECASE,
+)
+_GOVERNMENT_POSSESSIONS = frozenset(
+    [
+        "pledge",
+        "pledged",
+        "promise",
+        "pause",
+        "moratorium",
+        "truce",
+        "ceasefire",
+        "proposal",
+        "offer",
+        "forces",
+        "troops",
+        "army",
+        "military",
+        "claim",
+        "claims",
+        "accusation",
+        "accusations",
+        "decision",
+        "position",
+        "demands",
+        "demand",
+        "plan",
+        "representatives",
+        "envoy",
+        "envoys",
+        "delegation",
+        "allies",
+        "war",
+        "invasion",
+        "aggression",
+        "defence",
+        "defense",
+        "foreign",
+        "government",
+        "president",
+        "officials",
+        "side",
+        "leadership",
+        "terms",
+        "negotiators",
+        "regime",
+        "strikes",
+        "attacks",
+        "drones",
+        "missiles",
+        "week-long",
+        "one-week",
+        "30-day",
+        "self-declared",
+        "unilateral",
+        "announced",
+        "declared",
+        "general",
+        "armed",
+        "air",
+        "navy",
+        "ministry",
+        "security",
+        "intelligence",
+        "prime",
+        "presidential",
+    ]
+)
+_GOVERNMENT_PRECEDERS = frozenset(
+    {"by", "accused", "accusing", "urged", "told", "warned", "blamed", "blaming", "pressed", "asked", "judge"}
+)
+_PLACE_PRECEDERS = frozenset(
+    {
+        "in",
+        "at",
+        "over",
+        "near",
+        "on",
+        "across",
+        "towards",
+        "toward",
+        "into",
+        "around",
+        "outside",
+        "from",
+        "of",
+        "to",
+        "above",
+        "hit",
+        "struck",
+        "attacked",
+        "shelled",
+        "targeted",
+        "bombed",
+    }
+)
+_LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
+_NEXT_WORD = re.compile(r"^['’]s\s+([\w-]+)")
+_THE_BEFORE = re.compile(r"\bthe\s+$")
+_RIVER_AFTER = re.compile(r"(?:\s*[.,;:)!?]|\s*$|\s+(?:river|from|to|and|or|in|at|near|towards|into)\b)")
+_CAPITAL = re.compile(
+    r"\b(?:the|country's|nation's|Ukraine's|Russia's|Ukrainian|Russian)\s+capital\b|\bcapital's\b"
+)
+
+
+def continues_name(next_word: str) -> bool:
+    """True when a capitalised ``next_word`` after a one-word place makes a longer proper name."""
+    return next_word.casefold() not in _PLACE_FOLLOWERS
+
+
+def looks_like_government(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``text[start:end]`` speaks or acts as a government rather than a place."""
+    before = _LAST_WORD.search(text, max(0, start - 30), start)
+    previous = before.group(1).casefold() if before else ""
+    if previous in _PLACE_PRECEDERS:
+        return False
+    after = text[end : end + 60]
+    if _GOVERNMENT_FOLLOWERS.match(after):
+        return True
+    possession = _NEXT_WORD.match(after)
+    if possession and possession.group(1).casefold() in _GOVERNMENT_POSSESSIONS:
+        return True
+    return previous in _GOVERNMENT_PRECEDERS
+
+
+def names_a_river(text: str, start: int, end: int) -> bool:
+    """Whether a city's name preceded by "the" is used for its river ("across the Dnipro from")."""
+    if not _THE_BEFORE.search(text, max(0, start - 5), start):
+        return False
+    return _RIVER_AFTER.match(text, end) is not None
+
+
+def mentions_capital(text: str) -> bool:
+    """Whether the text speaks of "the capital" without naming it."""
+    return _CAPITAL.search(text) is not None

@@ -1,0 +1,92 @@
+"""Fast sentence and clause splitting for news prose.
+
+A full segmenter (pysbd) costs about 0.2 ms per sentence, which alone would spend the
+whole per-report budget, so this is a careful regular-expression splitter instead. It
+knows the abbreviations news copy uses ("U.S.", "Gen.", "St.", "Lt. Col."), initials and
+decimal numbers, and it returns offsets so that quotes stay exact substrings.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["Span", "split_clauses", "split_sentences"]
+
+#: ``(start, end)`` offsets into the text that was split.
+Span = tuple[int, int]
+
+# A candidate boundary: terminal punctuation, optional closing quotes or brackets,
+# whitespace, then something that can open a sentence.
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+
+# Words after which a full stop does not end the sentence.
+_ABBREVIATIONS = frozenset(
+    {
+        "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cpl", "adm",
+        "gov", "sen", "rep", "rev", "st", "mt", "ft", "no", "nos", "vs", "etc", "approx", "inc", "ltd",
+        "co", "corp", "jr", "sr", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+        "oct", "nov", "dec", "fig", "vol", "pp", "est", "dept", "univ", "ave", "blvd",
+    }
+)  # fmt: skip
+
+# "U.S", "U.N", "E.U" and single capital initials ("J. Smith") before the final dot.
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$|^[A-Z]$")
+
+# Where a sentence breaks into clauses that can carry their own polarity:
+# "Debris damaged a roof; no energy equipment was hit".
+_CLAUSE_BREAK = re.compile(r";\s+|:\s+(?=[A-Z])|,?\s+(?:although|though|but|while|whereas)\s+")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Whether the full stop at ``dot`` closes an abbreviation rather than a sentence."""
+    if text[dot] != ".":
+        return False
+    word_start = dot
+    while word_start > 0 and not text[word_start - 1].isspace() and text[word_start - 1] not in '("“':
+        word_start -= 1
+    word = text[word_start:dot]
+    if not word:
+        return False
+    return word.lower() in _ABBREVIATIONS or bool(_DOTTED.search(word))
+
+
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans of ``text``, whitespace trimmed, in order."""
+    spans: list[Span] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        if _is_abbreviation(text, match.start()):
+            continue
+        # The sentence keeps its punctuation and closing quotes; the whitespace goes.
+        span = _trimmed(text, start, match.end())
+        if span:
+            spans.append(span)
+        start = match.end()
+    tail = _trimmed(text, start, len(text))
+    if tail:
+        spans.append(tail)
+    return spans
+
+
+def split_clauses(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Clause spans of ``text[start:end]`` (offsets into ``text``), split at ``;``, ``:`` and contrasts."""
+    stop = len(text) if end is None else end
+    spans: list[Span] = []
+    position = start
+    for match in _CLAUSE_BREAK.finditer(text, start, stop):
+        span = _trimmed(text, position, match.start())
+        if span:
+            spans.append(span)
+        position = match.end()
+    tail = _trimmed(text, position, stop)
+    if tail:
+        spans.append(tail)
+    return spans

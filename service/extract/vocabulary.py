@@ -1,0 +1,452 @@
+"""The news-language vocabulary of attacks: triggers, means, targets and polarity.
+
+Everything here is precompiled once at import and works on plain strings, so the
+extractors can afford it on every sentence. The patterns are general English war
+reporting, not any one outlet's wording: an attack needs a clause that reports one
+(a verb of attack, or a weapon doing damage, or a qualified "drone attack"), and words
+that talk *about* attacks (a "pause on strikes", "the attack came hours after") do not
+count as one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = [
+    "ANAPHORIC_ATTACK",
+    "action_of",
+    "blank",
+    "commitment_spans",
+    "consequence_spans",
+    "denial_offset",
+    "find_trigger",
+    "has_attack_cue",
+    "has_weapon",
+    "is_habitual",
+    "is_historical",
+    "is_hypothetical",
+    "is_intercepted",
+    "is_negated",
+    "targets_of",
+]
+
+_I = re.IGNORECASE
+
+# --- what a clause must carry to report an attack -----------------------------------
+
+# Verbs that report an attack by themselves.
+# "-ing" forms are left to the nouns: "the first shelling of the city" is a back-reference.
+_STRONG_VERB = (
+    r"shelled|bombed|stormed|storm|blew up|blown up|blow(?:s|ing)? up|attacked|raided|pounded|shot down"
+    r"|shoot(?:s|ing)? down|downed|intercepted|assaulted|launched|fired|struck"
+)
+# Verbs that report an attack only with a weapon, force or target in the clause
+# ("power imports hit a record" is no attack; "a drone hit a substation" is).
+_WEAK_VERB = (
+    r"hit|hits|hitting|strikes?|striking|damag(?:ed|es|ing)|destroy(?:ed|s|ing)|target(?:ed|s|ing)"
+    r"|knock(?:ed|s|ing) out|explod(?:ed|es|ing)|crash(?:ed|es|ing) into|fell on|landed on|slammed into"
+    r"|set (?:off|ablaze|on fire)|ignit(?:ed|ing)|tried to storm|advanc(?:ed|ing)"
+)
+# "Air raid" is left out on purpose: "air raid alerts sounded" reports a warning, not an attack.
+_ATTACK_NOUN = (
+    r"attacks?|attacking|strikes?|shelling|barrages?|bombardments?|bombing|assaults?|storming|airstrikes?"
+)
+
+_WEAPON = (
+    r"missiles?|rockets?|ballistic|cruise|hypersonic|kinzhals?|iskanders?|kalibrs?|kh-\d+|s-300s?"
+    r"|drones?|uavs?|shaheds?|gerans?|fpvs?|kamikaze|loitering munitions?|unmanned aerial vehicles?"
+    r"|artillery|shells?|mortars?|mlrs|grads?|howitzers?|rocket launchers?|tanks?"
+    r"|bombs?|kabs?|fabs?|glide bombs?|aircraft|warplanes?|jets?|helicopters?"
+    r"|troops|forces|soldiers|units|formations|infantry|aviation"
+)
+
+_STRONG_RE = re.compile(rf"\b(?:{_STRONG_VERB})\b", _I)
+_WEAK_RE = re.compile(rf"\b(?:{_WEAK_VERB})\b", _I)
+_NOUN_RE = re.compile(rf"\b(?:{_ATTACK_NOUN})\b", _I)
+_WEAPON_RE = re.compile(rf"\b(?:{_WEAPON})\b", _I)
+
+#: "The attack came hours after ...": a back-reference to an attack already reported.
+ANAPHORIC_ATTACK = re.compile(
+    r"\b(?:the|this|that|these|those|its|their)\s+(?:(?:latest|first|last|same|new|overnight|"
+    r"deliberate)\s+)?(?:attacks?|strikes?|shelling|barrages?|bombardments?|bombing|assaults?|destruction)\b",
+    _I,
+)
+
+# --- words about attacks that are not attacks ------------------------------------------
+
+_PAUSE_WORDS = (
+    r"pauses?|halt(?:s|ed|ing)?|moratori(?:um|a)|truces?|ceasefires?|cease-fires?|refrain(?:s|ed|ing)?"
+    r"|stop(?:s|ped|ping)?|cease(?:s|d)?|ceasing|end(?:s|ed|ing)?|bans?|suspen(?:d|ds|ded|ding|sion)"
+    r"|freeze|renounc(?:e|es|ed|ing)|abstain(?:s|ed|ing)?|pledg(?:e|es|ed)|commitment"
+)
+_COMMITMENT = re.compile(
+    rf"\b(?:{_PAUSE_WORDS})\b(?:\s+[\w'-]+){{0,3}}?\s+(?:on|to|of|from|in|against)?\s*(?:all\s+|any\s+|"
+    r"mutual\s+|further\s+)?(?:[\w-]+\s+)?(?:strikes?|striking|attacks?|attacking|shelling|bombing|"
+    r"hostilities|fire)\b(?:\s+(?:on|against|at|targeting)\s+[^,.;]*)?"
+    r"|\b(?:energy\s+|infrastructure\s+)?(?:strike|attack)s?\s+(?:pause|moratorium|ban|halt|truce)\b",
+    _I,
+)
+# "In response to attacks by ..., [the real subject]": a justification, not a new event.
+_RETALIATION = re.compile(r"\b(?:in (?:response|retaliation) (?:to|for)|in reprisal for)\b[^,;]*", _I)
+
+
+def commitment_spans(text: str) -> list[tuple[int, int]]:
+    """Spans that speak of pauses and their justifications rather than report attacks."""
+    spans = [m.span() for m in _COMMITMENT.finditer(text)]
+    spans.extend(m.span() for m in _RETALIATION.finditer(text))
+    return spans
+
+
+_CONSEQUENCE = re.compile(
+    r"\b(?:leaving|left|cutting|cut off|plunging|depriving|forcing|knocking out (?:power|electricity|"
+    r"heat\w*|water)|causing (?!damage)|disrupting)\b[^,.;]*"
+    r"|\bwithout (?:power|electricity|heat\w*|hot water|water|gas|light)\b",
+    _I,
+)
+
+
+def consequence_spans(text: str) -> list[tuple[int, int]]:
+    """Spans describing effects ("leaving 5,000 homes without power") rather than targets."""
+    return [m.span() for m in _CONSEQUENCE.finditer(text)]
+
+
+def blank(text: str, spans: Iterable[tuple[int, int]], base: int = 0) -> str:
+    """``text`` with the spans (offsets relative to ``base``) replaced by spaces, same length."""
+    chars: list[str] | None = None
+    for start, end in spans:
+        lo, hi = max(start - base, 0), min(end - base, len(text))
+        if lo >= hi:
+            continue
+        if chars is None:
+            chars = list(text)
+        chars[lo:hi] = " " * (hi - lo)
+    return text if chars is None else "".join(chars)
+
+
+_CUE_RE = re.compile(rf"\b(?:{_STRONG_VERB}|{_WEAK_VERB}|{_ATTACK_NOUN}|{_WEAPON})\b", _I)
+
+
+# Word beginnings, matched case-sensitively on lower-cased text: a fast superset of
+# everything the attack and denial patterns need, to pass over most sentences cheaply.
+_PREFILTER = re.compile(
+    r"shell|bomb|storm|blew|blow|attack|raid|pound|shot|shoot|down|intercept|assault|launch|fire|firing|struck"
+    r"|hit|strik|damag|destroy|target|knock|explod|crash|fell|land|slam|set |ignit|tried|advanc|barrage"
+    r"|missile|rocket|ballistic|cruise|hypersonic|kinzhal|iskander|kalibr|kh-|s-300|drone|uav|shahed|geran"
+    r"|fpv|kamikaze|loitering|unmanned|artillery|mortar|mlrs|grad|howitzer|tank|kab|fab|aircraft|warplane"
+    r"|jet|helicopter|troop|force|soldier|unit|formation|infantry|aviation"
+    r"|den[iy]|dismiss|reject|refut|disput|call|observ|compl|abid|respect|adher|hono|uphold"
+)
+
+
+def has_attack_cue(text: str) -> bool:
+    """Cheap first look: whether ``text`` may report, negate or deny an attack."""
+    return _PREFILTER.search(text.lower()) is not None and (
+        _CUE_RE.search(text) is not None or _DENIAL.search(text) is not None
+    )
+
+
+def has_weapon(text: str) -> bool:
+    return _WEAPON_RE.search(text) is not None
+
+
+def find_trigger(clause: str) -> re.Match[str] | None:
+    """The first word that makes ``clause`` report an attack, or None.
+
+    ``clause`` must already have pause talk blanked out. A back-reference ("the
+    attack came ...") alone is no trigger.
+    """
+    strong = _STRONG_RE.search(clause)
+    if strong:
+        return strong
+    supported = has_weapon(clause) or bool(targets_of(clause))
+    weak = _WEAK_RE.search(clause)
+    if weak and supported:
+        return weak
+    for noun in _NOUN_RE.finditer(clause):
+        anaphor = ANAPHORIC_ATTACK.search(clause, max(noun.start() - 40, 0), noun.end())
+        if anaphor and anaphor.end() == noun.end():
+            continue
+        return noun
+    return None
+
+
+# --- means ----------------------------------------------------------------------------
+
+_ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "assault",
+        re.compile(
+            r"\b(?:storm(?:ed|s|ing)?|assault(?:s|ed|ing)?|ground attacks?|offensive|advanc(?:e|ed|es|ing)"
+            r"|clash(?:ed|es)?|infantry attacks?|attack(?:ed|ing)? (?:\w+ )?positions)\b",
+            _I,
+        ),
+    ),
+    (
+        "missile",
+        re.compile(
+            r"\b(?:missiles?|ballistic|cruise|hypersonic|kinzhals?|iskanders?|kalibrs?|kh-\d+|s-300s?"
+            r"|rockets?(?! launchers?))\b",
+            _I,
+        ),
+    ),
+    (
+        "drone",
+        re.compile(
+            r"\b(?:drones?|uavs?|shaheds?|gerans?|fpvs?|kamikaze|loitering munitions?"
+            r"|unmanned aerial vehicles?)\b",
+            _I,
+        ),
+    ),
+    (
+        "artillery",
+        re.compile(
+            r"\b(?:artillery|shell(?:s|ed|ing)?|mortars?|mlrs|grads?|howitzers?|rocket launchers?"
+            r"|tank fire)\b",
+            _I,
+        ),
+    ),
+    (
+        "bomb",
+        re.compile(
+            r"\b(?:(?:guided|glide|aerial|air|gliding)(?: aerial)? bombs?|bombs?|bomb(?:ed|ing)|kabs?|fabs?"
+            r"|airstrikes?|air strikes?|warplanes?)\b",
+            _I,
+        ),
+    ),
+)
+
+
+_WEAPON_GROUPS = re.compile("|".join(f"(?P<{action}>{p.pattern})" for action, p in _ACTIONS[1:]), _I)
+
+
+def action_of(clause: str) -> str:
+    """The means of the attack: a storm or assault wins, else the weapon named first."""
+    if _ACTIONS[0][1].search(clause):
+        return "assault"
+    weapon = _WEAPON_GROUPS.search(clause)
+    return weapon.lastgroup if weapon and weapon.lastgroup else "attack"
+
+
+_INTERCEPTED = re.compile(
+    r"\b(?:shot down|shoot(?:s|ing)? down|intercept(?:ed|s|ing|ion)|downed|jammed|suppressed by electronic"
+    r"|destroyed by (?:\w+ )?air defen[cs]es?"
+    r"|air defen[cs]es? (?:\w+ )?(?:destroyed|downed|repelled|repulsed)"
+    r"|(?:debris|wreckage|fragments) (?:of|from)|falling debris|repelled|repulsed)\b",
+    _I,
+)
+_PARTIAL = re.compile(
+    r"\b(?:most|some|many|several|part|\d+ of(?: the)? \d+|\d+ out of)\b[^.;]{0,30}"
+    r"\b(?:shot down|intercepted|downed)"
+    r"|\b(?:shot down|intercepted|downed|destroyed)\s+(?:\w+\s+)?\d+\s+(?:out\s+)?of\s+(?:the\s+)?\d+",
+    _I,
+)
+
+
+def is_intercepted(clause: str) -> bool:
+    """Whether the attack in ``clause`` was stopped (shot down, intercepted, jammed)."""
+    return _INTERCEPTED.search(clause) is not None and _PARTIAL.search(clause) is None
+
+
+# --- targets ----------------------------------------------------------------------------
+
+_TARGETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (category, re.compile(pattern, _I))
+    for category, pattern in (
+        (
+            "energy",
+            r"\b(?:(?:power|electric(?:al|ity)?|energy|heat(?:ing)?|thermal|nuclear|hydro\w*|solar|wind|"
+            r"gas|coal)[\s-]+(?:\w+[\s-]+)?(?:plants?|stations?|facilit\w+|infrastructure|grid|networks?|"
+            r"lines?|substations?|units?|sites?|objects?|system|equipment|mains?|supply facilit\w+|"
+            r"generation)|substations?|transformers?|power lines?|(?:the |power |electricity |energy )grid"
+            r"|\b(?:tpp|chp|hpp|npp|cpp)s?|combined heat and power(?: plants?| stations?)?|boiler (?:houses?|rooms?)"
+            r"|generating units?"
+            r"|gas (?:\w+ )?(?:facilit\w+|stations?|pipelines?|production|processing|metering|compressor|"
+            r"storage|distribution|fields?|sites?|terminals?|pumping|infrastructure|wells?)"
+            r"|refiner(?:y|ies)|oil (?:\w+ )?(?:depots?|terminals?|facilit\w+|storage|pumping|platforms?|"
+            r"pipelines?|installations?|refiner(?:y|ies))|fuel (?:depots?|storage|facilit\w+|terminals?|"
+            r"infrastructure)|pumping stations?|petroleum|energy (?:company|companies))\b",
+        ),
+        (
+            "port",
+            r"\b(?:(?:sea)?ports?|harbou?rs?|berths?|docks?|quays?|piers?|grain terminals?|oil terminals?"
+            r"|tankers?|cargo ships?|vessels?|shipyards?)\b",
+        ),
+        (
+            "medical",
+            r"\b(?:hospitals?|clinics?|ambulances?|medical|maternity|polyclinics?"
+            r"|health (?:centre|center|facilit\w+))\b",
+        ),
+        (
+            "education",
+            r"\b(?:schools?|universit(?:y|ies)|kindergartens?|colleges?|lyceums?|campus|educational|nursery)\b",
+        ),
+        (
+            "military",
+            r"\b(?:military (?:targets?|facilit\w+|bases?|airfields?|units?|equipment|positions?|depots?|"
+            r"installations?|objects?|command\w*|infrastructure|personnel)|military-industrial|positions"
+            r"|ammunition|arms depots?|weapons? (?:depots?|storage|stockpiles?)|airfields?|air bases?"
+            r"|barracks|command posts?|personnel|fortifications?|workshops assembling|drone workshops?"
+            r"|firing positions?|(?:enemy|military) equipment|warships?|landing ships?|frigates?|corvettes?|submarines?"
+            r"|patrol boats?|military commanders?)\b"
+            # Troops are the target only as the object of the attack, not as its subject.
+            r"|\b(?:on|at|against|targeting|hit|struck|hitting|striking)\s+(?:\w+\s+){0,2}?(?:troops|soldiers)\b",
+        ),
+        (
+            "residential",
+            r"\b(?:apartments?|residential|high-rises?|homes?|houses?|dwellings?|dormitor(?:y|ies)"
+            r"|blocks? of flats|housing|multi-storey|\d+-storey|\w+-storey|private houses?)\b",
+        ),
+        (
+            "transport",
+            r"\b(?:railways?|railroads?|rail (?:lines?|stations?|depots?|infrastructure|bridges?|tracks?)"
+            r"|trains?|locomotives?|bridges?|roads?|highways?|motorways?|bus (?:stops?|stations?|depots?)"
+            r"|buses"
+            r"|\bbus\b|trolleybus(?:es)?|trams?|metro|airports?|railway stations?|overpass)\b",
+        ),
+        (
+            "industrial",
+            r"\b(?:enterprises?|factor(?:y|ies)|plants?|warehouses?|industrial|manufactur\w+|mills?|workshops?"
+            r"|foundr(?:y|ies)|logistics (?:centre|center|hub)s?)\b",
+        ),
+        (
+            "government",
+            r"\b(?:administration buildings?|government (?:buildings?|quarter|offices?)|city halls?"
+            r"|town halls?|council buildings?|parliament(?: building)?|ministry buildings?)\b",
+        ),
+        ("infrastructure", r"\b(?:infrastructure|utilit(?:y|ies))\b"),
+    )
+)
+_OIL_TERMINAL = re.compile(r"\boil (?:export |loading )?terminals?\b", _I)
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+# Key words (lower case, final "s" dropped) without which a category's pattern cannot match.
+_TARGET_CUES: dict[str, frozenset[str]] = {
+    category: frozenset(words.split())
+    for category, words in {
+        "energy": "power electricity electric electrical energy heat heating thermal nuclear hydroelectric "
+        "hydropower hydro solar wind ga coal substation transformer grid tpp chp hpp npp cpp combined boiler "
+        "generating refinery refinerie oil fuel pumping petroleum",
+        "port": "port seaport harbour harbor berth dock quay pier grain oil tanker cargo vessel shipyard",
+        "medical": "hospital clinic ambulance medical maternity polyclinic health",
+        "education": "school university universitie kindergarten college lyceum campu educational nursery",
+        "military": "military military-industrial landing frigate corvette submarine patrol position ammunition arm weapon airfield air barrack command "
+        "personnel fortification workshop firing enemy warship troop soldier",
+        "residential": "apartment residential high-rise home house dwelling dormitory dormitorie block housing "
+        "multi-storey storey",
+        "transport": "railway railroad rail train locomotive bridge road highway motorway bu buse trolleybu "
+        "trolleybuse tram metro airport overpa",
+        "industrial": "enterprise factory factorie plant warehouse industrial mill workshop foundry foundrie "
+        "logistic manufacturing manufacturer manufacture",
+        "government": "administration government city town council parliament ministry",
+        "infrastructure": "infrastructure utility utilitie",
+    }.items()
+}
+
+
+def targets_of(clause: str) -> tuple[str, ...]:
+    """Target categories named in ``clause``, most specific reading first.
+
+    Each matched phrase is blanked before the next category is tried, so "power
+    plant" is energy and not also industrial, and "energy infrastructure" is not
+    also infrastructure of unstated kind. A category's pattern only runs when one
+    of its key words is present: the patterns are long and most clauses name one
+    or two categories at most.
+    """
+    words: set[str] = set()
+    for word in _WORD.findall(clause.lower()):
+        words.add(word.rstrip("s"))
+        if "-" in word:
+            words.update(part.rstrip("s") for part in word.split("-"))
+    found: list[str] = []
+    text = clause
+    for category, pattern in _TARGETS:
+        if words.isdisjoint(_TARGET_CUES[category]):
+            continue
+        spans = [m.span() for m in pattern.finditer(text)]
+        if spans:
+            found.append(category)
+            text = blank(text, spans)
+    if "port" not in found and _OIL_TERMINAL.search(clause):
+        # An oil terminal is a port facility as much as an energy one.
+        found.append("port")
+    return tuple(found)
+
+
+# --- polarity and mood ------------------------------------------------------------------
+
+_NEGATED = re.compile(
+    r"\bno\s+(?:[\w-]+[\s,]+){0,6}?(?:attacks?|strikes?|shelling|missiles?|drones?|uavs?|hits?|shells?"
+    r"|bombs?|equipment|facilit\w+|infrastructure)\b[^.;]*?\b(?:(?:were|was|have been|has been|had been"
+    r"|are being|is being)\s+)?(?:recorded|reported|registered|observed|carried out|launched|fired|reached|"
+    r"hit|damaged|struck|made|detected|conducted)\b"
+    r"|\b(?:passed|went|gone|was|were)\s+(?:by\s+)?without\s+(?:any\s+)?(?:attacks?|strikes?|shelling|incidents?)"
+    r"|\b(?:have|has|had|did|do|does|were|was|is|are)\s*(?:not|n't|never)\s+(?:\w+\s+){0,2}?"
+    r"(?:struck|strike|attacked|attack|shelled|shell|hit|carried out|launched|fired|targeted|bombed)\b"
+    r"|\bnever\s+(?:struck|attacked|shelled|hit|targeted|bombed)\b",
+    _I,
+)
+
+
+def is_negated(clause: str) -> bool:
+    """ "No attacks were recorded", "passed without attacks", "have not struck any"."""
+    return _NEGATED.search(clause) is not None
+
+
+_DENIAL = re.compile(
+    r"\bden(?:y|ies|ied|ying)\b|\b(?:dismiss(?:ed|es|ing)|reject(?:ed|s|ing)|refut(?:ed|es|ing)|disput(?:ed|es|ing)"
+    r"|call(?:ed|s|ing))\s+(?:\w+[\s']+){0,3}?(?:claims?|accusations?|allegations?|reports?|involvement|"
+    r"responsibility|charges?|fabrications?|fakes?|lies)\b"
+    r"|\b(?:(?:is|are|was|were|been|remains?)\s+)?(?:strictly\s+|fully\s+|still\s+)?(?:observ(?:ing|es)|"
+    r"comply(?:ing)?|complies|abid(?:ing|es) by|respect(?:ing|s)|adher(?:ing|es) to|honou?r(?:ing|s)|"
+    r"uphold(?:ing|s))\s+(?:with\s+)?(?:the\s+|its\s+|a\s+)?(?:[\w-]+\s+){0,3}?(?:truce|ceasefire|"
+    r"moratorium|pause|regime|agreement|commitments?)\b",
+    _I,
+)
+
+
+def denial_offset(text: str) -> int | None:
+    """Where a party rejects an accusation or declares that it keeps the pause, if it does."""
+    match = _DENIAL.search(text)
+    return match.start() if match else None
+
+
+_MODAL = re.compile(
+    r"\b(?i:will|would|could|might|shall|can|threaten\w*|plan(?:s|ned|ning)? to|intend\w*|vow\w*"
+    r"|warn(?:s|ed)? (?:that|of)|promis\w*|ready to|prepared to|if|unless|should|likely to)\b|\bmay\b"
+)
+_FUTURE_AFTER = re.compile(r"\b(?:will|would|shall)\s+(?:continue|go on|resume|follow|be carried out)\b", _I)
+
+
+def is_hypothetical(clause: str, trigger_start: int) -> bool:
+    """A threat, plan or condition: a modal before the trigger, or "strikes will continue"."""
+    return _MODAL.search(clause, 0, trigger_start) is not None or _FUTURE_AFTER.search(clause) is not None
+
+
+_HABITUAL = re.compile(
+    r"\b(?:is|are|gets?)\s+(?:\w+\s+)?(?:shelled|struck|hit|attacked|bombed|targeted)\b[^.;]*?\b(?:daily|"
+    r"every (?:day|night|week)|times a (?:day|week)|regularly|routinely|constantly|frequently|often|"
+    r"repeatedly)\b",
+    _I,
+)
+
+
+def is_habitual(clause: str) -> bool:
+    """ "The district is shelled several times a day": a pattern, not an incident."""
+    return _HABITUAL.search(clause) is not None
+
+
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+_HISTORICAL = re.compile(
+    rf"\b(?:last|previous|past|earlier this|late last)\s+(?:winter|summer|spring|autumn|fall|year)(?:'s)?\b"
+    rf"|\b(?:in|since|during)\s+(?:(?:early|late|mid-)\s*)?(?:{_MONTHS})\s+(?:of\s+)?last\s+year\b"
+    r"|\b(?:a|one|two|three|four|five|\d+)\s+years?\s+ago\b",
+    _I,
+)
+_YEAR = re.compile(r"\b(?:in|since|during)\s+(?:(?:early|late|mid-)\s*)?(?:\w+\s+)?((?:19|20)\d\d)\b")
+
+
+def is_historical(clause: str, current_year: int) -> bool:
+    """A past strike mentioned for context: "last winter's strikes", "in April last year", "in 2023"."""
+    if _HISTORICAL.search(clause):
+        return True
+    return any(int(m.group(1)) < current_year for m in _YEAR.finditer(clause))

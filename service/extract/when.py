@@ -1,0 +1,206 @@
+"""Time expressions in news text, resolved to spans of absolute time.
+
+A report says "late on Tuesday", "at about 01:15 on Monday" or "overnight into
+Sunday"; the rules engine needs a half-open span in UTC. Everything is resolved
+against the report's publication instant seen in the event's own time zone, so that
+"on Sunday" in a Monday-morning Kyiv report is the Kyiv Sunday, whatever the UTC date.
+
+The work is in steps, one module each: :mod:`~service.extract.when_patterns` holds
+the precompiled regexes, :mod:`~service.extract.when_atoms` finds the atoms (a
+weekday, a date, a clock time, a part of the day, a period),
+:mod:`~service.extract.when_grammar` glues neighbours into expressions ("on the
+morning of" + "21 March") and :mod:`~service.extract.when_resolve` gives each its
+span. This module is the interface: it flags the times of saying and judges which
+expression dates the event of a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from service.extract.when_grammar import Expression, parse_expressions
+from service.extract.when_resolve import Resolver
+
+__all__ = ["TimeMention", "TimeSpan", "default_span", "find_times", "resolve_time"]
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSpan:
+    """When something happened: a half-open span [start, end) in UTC."""
+
+    start: datetime
+    end: datetime
+    #: One of ``exact``, ``part_of_day``, ``day``, ``multi_day``.
+    precision: str
+    #: The words it came from; None for a default span.
+    expression: str | None
+    #: Clearly in the past relative to publication (more than about a week), for context.
+    historical: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TimeMention:
+    """One time expression found in a text, with its offsets and resolved span."""
+
+    text: str
+    start: int
+    end: int
+    span: TimeSpan
+    #: Attached to a verb of saying or announcing ("said on Wednesday", "took effect
+    #: at midnight"): it dates a statement or a commitment, not an attack.
+    speech: bool = False
+    #: Counted from another event ("two days before Moscow announced", "hours after"):
+    #: the span is only a coarse stand-in, since that event's time is unknown here.
+    relative: bool = False
+    #: The span starts after publication (a plan, a deadline, a forecast).
+    future: bool = False
+
+
+def default_span(published_at: datetime, tz: ZoneInfo) -> TimeSpan:
+    """The span for a report that says nothing about when: the day leading to publication."""
+    del tz  # part of the interface so that callers need not care; a day back is a day back
+    end = _as_utc(published_at)
+    return TimeSpan(end - timedelta(hours=24), end, "multi_day", None, historical=False)
+
+
+def find_times(text: str, *, published_at: datetime, tz: ZoneInfo) -> list[TimeMention]:
+    """Every time expression in ``text``, resolved against the publication instant in ``tz``."""
+    expressions = parse_expressions(text)
+    if not expressions:
+        return []
+    resolver = Resolver(text, _as_utc(published_at), tz)
+    mentions: list[TimeMention] = []
+    unplaced: list[tuple[int, Expression]] = []  # relative expressions still waiting for their event
+    for expression in expressions:
+        resolved = resolver.resolve(expression)
+        if resolved is None:
+            continue
+        start, end, precision, historical = resolved
+        phrase = text[expression.start : expression.end]
+        span = TimeSpan(start, end, precision, phrase, historical)
+        mention = TimeMention(
+            text=phrase,
+            start=expression.start,
+            end=expression.end,
+            span=span,
+            speech=not expression.relative and _is_speech(text, expression),
+            relative=expression.relative and not expression.anchored,
+            future=start >= resolver.published,
+        )
+        for index, waiting in unplaced:
+            if _SENTENCE_BREAK.search(text, waiting.end, expression.start) is None:
+                mentions[index] = _placed(mentions[index], waiting, mention, resolver)
+        unplaced = [(len(mentions), expression)] if mention.relative else []
+        mentions.append(mention)
+    return mentions
+
+
+def _placed(
+    relative: TimeMention, expression: Expression, anchor: TimeMention, resolver: Resolver
+) -> TimeMention:
+    """ "Barely an hour after the pause expired at midnight": the relative mention, placed
+    against the time of the event named after it in the same sentence."""
+    assert expression.period is not None
+    start, end, precision, historical = resolver.shift(expression.period, anchor.span.start, anchor.span.end)
+    span = TimeSpan(start, end, precision, relative.text, historical)
+    return TimeMention(
+        relative.text, relative.start, relative.end, span, relative.speech, False, start >= resolver.published
+    )
+
+
+def resolve_time(sentence: str, *, published_at: datetime, tz: ZoneInfo) -> TimeSpan | None:
+    """The span that dates the event a sentence describes, or None when it has none.
+
+    Expressions attached to a verb of saying date the statement, and expressions
+    counted from another event cannot be placed, so both are passed over. Of the
+    rest the first wins, unless a later one narrows it ("on Sunday ... at about
+    08:30"). A sentence whose only time is when something was said gets the day of
+    saying and the day before it: what is reported was done by then.
+    """
+    mentions = find_times(sentence, published_at=published_at, tz=tz)
+    if not mentions:
+        return None
+    events = [m for m in mentions if not m.speech and not m.relative]
+    if events:
+        best = events[0]
+        for later in events[1:]:
+            if _narrows(later.span, best.span):
+                best = later
+        return best.span
+    spoken = [m for m in mentions if m.speech and not m.future and not m.relative]
+    if not spoken:
+        return None
+    said = spoken[0].span
+    end = min(said.end, _as_utc(published_at))
+    start = min(said.start, end) - timedelta(hours=24)
+    return TimeSpan(start, end, "multi_day", said.expression, said.historical)
+
+
+def _narrows(candidate: TimeSpan, current: TimeSpan) -> bool:
+    inside = current.start <= candidate.start and candidate.end <= current.end
+    return inside and (candidate.end - candidate.start) < (current.end - current.start)
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"“(]?[A-Z0-9]")
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Verbs whose time is when something was said, ordered or came into force.
+_SPEECH_VERBS = _word_set(
+    "said says told tells announced announces reported reports added adds stated claimed claims "
+    "confirmed confirms wrote writes declared noted accused accuses denied denies warned insisted "
+    "posted ordered orders pledged promised agreed signed expired expires lapsed lapses"
+)
+_SPEECH_PHRASES = frozenset(
+    {
+        ("took", "effect"), ("takes", "effect"), ("into", "force"), ("into", "effect"),
+        ("to", "begin"), ("to", "start"), ("to", "lapse"), ("to", "expire"), ("to", "end"),
+    }
+)  # fmt: skip
+# Words that may stand between such a verb and its time: "said in a statement on Sunday".
+_FILLERS = _word_set(
+    "in on at a an its his her their the statement briefing post video address report interview "
+    "update conference message speech televised online evening morning nightly daily reporters "
+    "journalists lawmakers parliament"
+)
+_WORDS = re.compile(r"[A-Za-z’']+")
+# "said the night into Monday passed quietly": what follows "said" is what was said.
+_REPORTED_START = re.compile(r"(?i:the|overnight|between|from|since|in\s+the\s+early)\b")
+# "on Friday accused", "On Wednesday the governor reported that": a short subject at most.
+_SPEECH_AFTER = re.compile(
+    r"(?:\s+[\w’'-]+){0,4}?\s+(?:said|says|told|announced|accused|ordered|declared|denied|claimed|warned"
+    r"|pledged|agreed|reported)\b"
+)
+
+
+def _is_speech(text: str, expression: Expression) -> bool:
+    """Whether the expression dates a saying: "said on Sunday", "on Friday accused"."""
+    if _SPEECH_AFTER.match(text, expression.end, expression.end + 60) is not None:
+        return True
+    start = expression.start
+    before = text[max(0, start - 70) : start].rstrip()
+    if not before or not before[-1].isalpha() or _REPORTED_START.match(text, start) is not None:
+        return False
+    words = [word.lower() for word in _WORDS.findall(before)[-8:]]
+    for _ in range(4):
+        if not words or words[-1] not in _FILLERS:
+            break
+        words.pop()
+    if not words:
+        return False
+    if words[-1] in _SPEECH_VERBS or tuple(words[-2:]) in _SPEECH_PHRASES:
+        return True
+    return len(words) > 1 and words[-2] in ("told", "tells")  # "told reporters", "told Trump"
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # A naive instant from a careless source is taken as UTC rather than refused.
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

@@ -1,0 +1,104 @@
+"""Rules: one per commitment kind, registered by kind, each with a name and a version.
+
+A new kind of commitment is a new module that subclasses :class:`Rule` and
+registers itself; nothing else changes. The common judgement (who, where, when,
+and the flags that disqualify an observation) lives here once.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from service.rules.terms import Candidate, Match, Terms
+
+__all__ = ["MIN_INSIDE", "Rule", "all_rules", "register", "rule_for"]
+
+#: An observation counts when at least this share of its time span lies in the window.
+MIN_INSIDE = 0.5
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+class Rule:
+    kind: ClassVar[str]
+    name: ClassVar[str]
+    version: ClassVar[int]
+
+    @property
+    def ident(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    def judge(self, candidate: Candidate, terms: Terms) -> Match | None:
+        """The match, or None when the candidate does not break the commitment."""
+        common = self._common(candidate, terms)
+        if common is None:
+            return None
+        inside, reasons = common
+        targets = self.targets_hit(candidate, terms)
+        if targets is None:
+            return None
+        confidence = candidate.confidence * inside
+        return Match(
+            candidate, inside, confidence, targets, (*reasons, *self.explain_targets(targets, terms))
+        )
+
+    def targets_hit(self, candidate: Candidate, terms: Terms) -> tuple[str, ...] | None:
+        """The targets that matter for this kind, or None when the kind is not broken by them."""
+        raise NotImplementedError
+
+    def explain_targets(self, targets: tuple[str, ...], terms: Terms) -> tuple[str, ...]:
+        return ()
+
+    @staticmethod
+    def _common(candidate: Candidate, terms: Terms) -> tuple[float, tuple[str, ...]] | None:
+        if candidate.negated or candidate.historical or candidate.denial or candidate.hypothetical:
+            return None
+        if candidate.actor is None or candidate.actor not in terms.parties:
+            return None
+        if not terms.covers(candidate.place_code, candidate.country):
+            return None
+        if terms.area and candidate.place_code is None and candidate.country is None:
+            return None
+        span = (candidate.end - candidate.start).total_seconds()
+        overlap = (min(candidate.end, terms.ends_at) - max(candidate.start, terms.starts_at)).total_seconds()
+        if overlap <= 0:
+            return None
+        inside = 1.0 if span <= 0 else min(1.0, overlap / span)
+        if inside < MIN_INSIDE:
+            return None
+        where = candidate.place_code or candidate.country or "anywhere"
+        reasons: tuple[str, ...] = (
+            f"actor {candidate.actor} is bound by the commitment",
+            f"place {candidate.place_name or where} ({where}) is inside the area "
+            f"{', '.join(terms.area) if terms.area else '(anywhere)'}",
+            f"time {candidate.start.isoformat()} .. {candidate.end.isoformat()} ({candidate.precision}) lies "
+            f"{inside:.0%} inside the window {terms.starts_at.isoformat()} .. {terms.ends_at.isoformat()}",
+        )
+        if candidate.intercepted:
+            reasons = (*reasons, "intercepted, which counts as an attack")
+        return inside, reasons
+
+
+def register(rule: type[Rule]) -> type[Rule]:
+    if rule.kind in _REGISTRY:
+        raise ValueError(f"a rule for {rule.kind!r} is registered already")
+    _REGISTRY[rule.kind] = rule()
+    return rule
+
+
+def rule_for(kind: str) -> Rule:
+    _load_builtin_rules()
+    try:
+        return _REGISTRY[kind]
+    except KeyError:
+        raise KeyError(f"no rule for commitments of kind {kind!r}") from None
+
+
+def all_rules() -> dict[str, Rule]:
+    _load_builtin_rules()
+    return dict(_REGISTRY)
+
+
+def _load_builtin_rules() -> None:
+    # Imported for their registration side effect; late, to avoid an import cycle.
+    from service.rules import ceasefire, strike_pause  # noqa: F401

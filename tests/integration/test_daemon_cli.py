@@ -1,0 +1,166 @@
+"""The command line as a user runs it: real processes, a real database, the bundled example."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from db.engine import psycopg_dsn
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "energy-pause-2026" / "config.yaml"
+
+pytestmark = pytest.mark.integration
+
+
+def tracker(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "service", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def environment(database_url: str | None = None, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CEASEFIRE_") and k != "DATABASE_URL"}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    env.update(extra)
+    return env
+
+
+def test_check_accepts_the_example_and_refuses_a_bad_config(tmp_path: Path) -> None:
+    ok = tracker("--config", str(EXAMPLE), "check", env=environment())
+    assert ok.returncode == 0, ok.stderr
+    assert "configuration OK" in ok.stdout
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("commitments:\n  - id: x\n    title: X\n    kind: truce\n    parties: [XX]\n")
+    refused = tracker("--config", str(bad), "check", env=environment())
+    assert refused.returncode == 2
+    assert f"{bad}:4:" in refused.stderr
+    assert "starts_at" in refused.stderr  # every problem, not just the first
+
+
+def test_run_once_on_the_example_records_its_violations(fresh_database: str) -> None:
+    result = tracker("--config", str(EXAMPLE), "run", "--once", env=environment(fresh_database))
+    assert result.returncode == 0, result.stderr
+    with psycopg.connect(psycopg_dsn(fresh_database)) as conn:
+        rows = conn.execute(
+            "SELECT party, target, status, citation_count FROM v_violations ORDER BY occurred_on"
+        ).fetchall()
+        sources = conn.execute(
+            "SELECT source, last_status, healthy FROM v_sources ORDER BY source"
+        ).fetchall()
+    assert ("RU", "energy", "corroborated", 2) in rows
+    assert all(party == "RU" and target == "energy" for party, target, _, _ in rows)
+    assert [s[1] for s in sources] == ["ok", "ok", "ok"]
+    assert all(s[2] for s in sources)
+
+    again = tracker("--config", str(EXAMPLE), "run", "--once", env=environment(fresh_database))
+    assert again.returncode == 0, again.stderr
+    with psycopg.connect(psycopg_dsn(fresh_database)) as conn:
+        assert conn.execute("SELECT count(*) FROM v_violations").fetchone() == (len(rows),)
+        assert conn.execute("SELECT count(*) FROM alerts").fetchone() == (len(rows),)
+
+
+def test_sql_command_runs_one_query(fresh_database: str) -> None:
+    result = tracker("sql", "SELECT 40 + 2 AS answer", env=environment(fresh_database))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["answer", "42"]
+
+
+def test_daemon_stops_cleanly_on_sigterm(fresh_database: str) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service", "--config", str(EXAMPLE), "run"],
+        env=environment(fresh_database),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        with psycopg.connect(psycopg_dsn(fresh_database), autocommit=True) as conn:
+            while time.monotonic() < deadline:
+                if conn.execute("SELECT count(*) FROM v_violations").fetchone() != (0,):
+                    break
+                time.sleep(0.2)
+            else:
+                pytest.fail("the daemon recorded nothing within 30 s")
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=15)
+        assert time.monotonic() - started < 10
+        assert process.returncode == 0, stderr
+        assert "daemon stopped" in stderr
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_database_down_at_start_is_a_clear_error_not_a_traceback() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service", "--config", str(EXAMPLE), "run"],
+        env=environment("postgresql://postgres@127.0.0.1:1/none"),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=15)
+    assert "database unavailable" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_embedded_server_is_shared_by_two_processes_and_keeps_data(tmp_path: Path) -> None:
+    home = ROOT / ".ceasefire-test" / f"home-{os.getpid()}"
+    env = environment(CEASEFIRE_HOME=str(home))
+    try:
+        first = subprocess.Popen(
+            [sys.executable, "-m", "service", "--config", str(EXAMPLE), "run"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(1)
+        # A second process on the same home reuses the running server.
+        second = tracker("sql", "SELECT count(*) FROM sources", env=env)
+        assert second.returncode == 0, second.stderr
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=20)
+        assert first.returncode == 0
+        # The last user stopped it; the data is still there next time.
+        assert not (home / "pgdata" / "postmaster.pid").exists()
+        again = tracker("sql", "SELECT count(*) FROM sources", env=env)
+        assert again.stdout.splitlines()[1] == "3"
+    finally:
+        import shutil
+
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from pathlib import Path; from db.embedded import EmbeddedPostgres as E; "
+                f"E(Path({str(home)!r})).stop()",
+            ],
+            cwd=ROOT,
+            check=False,
+            capture_output=True,
+        )
+        shutil.rmtree(home, ignore_errors=True)

@@ -1,0 +1,184 @@
+"""ACLED rows to observations: taxonomy, attacker, target, place and day."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from service.extract import Extractor
+from service.extract.parties import DEFAULT_PARTIES
+from service.records import Observation, ReportInput
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(DEFAULT_PARTIES)
+
+
+def row(**overrides: str) -> dict[str, Any]:
+    base = {
+        "event_id_cnty": "UKR900001",
+        "event_date": "2025-07-05",
+        "time_precision": "1",
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Air/drone strike",
+        "actor1": "Military Forces of Russia (2000-)",
+        "actor2": "",
+        "iso": "804",
+        "country": "Ukraine",
+        "admin1": "Odesa",
+        "admin2": "Odeskyi",
+        "location": "Odesa",
+        "latitude": "46.4775",
+        "longitude": "30.7326",
+        "notes": "On 5 July 2025, Russian forces struck a port warehouse in Odesa with drones. No casualties.",
+    }
+    base.update(overrides)
+    return base
+
+
+def read(extractor: Extractor, data: dict[str, Any]) -> list[Observation]:
+    report = ReportInput(
+        "acled", "acled:" + data["event_id_cnty"], None, data["notes"], None, data, "independent"
+    )
+    found = extractor.extract(report)
+    for o in found:
+        assert data["notes"][o.quote_start : o.quote_end] == o.quote
+    return found
+
+
+def test_drone_strike_row(extractor: Extractor) -> None:
+    (found,) = read(extractor, row())
+    assert (found.actor, found.voice, found.action) == ("RU", "independent", "drone")
+    assert found.place_code == "UA-51"
+    assert set(found.targets) == {"port", "industrial"}
+    assert found.confidence == pytest.approx(0.85)
+    # The whole local day in Odesa (UTC+3 in July).
+    assert found.occurred_start == datetime(2025, 7, 4, 21, tzinfo=UTC)
+    assert found.occurred_end == datetime(2025, 7, 5, 21, tzinfo=UTC)
+    assert found.precision == "day"
+
+
+@pytest.mark.parametrize(
+    ("sub_event", "notes", "action"),
+    [
+        ("Shelling/artillery/missile attack", "Russian forces shelled the town with artillery.", "artillery"),
+        (
+            "Shelling/artillery/missile attack",
+            "Russian forces hit the town with an Iskander missile.",
+            "missile",
+        ),
+        ("Air/drone strike", "Russian aircraft dropped guided aerial bombs on the town.", "bomb"),
+        ("Air/drone strike", "Russian forces struck the town.", "drone"),
+    ],
+)
+def test_action_from_sub_event_and_notes(
+    extractor: Extractor, sub_event: str, notes: str, action: str
+) -> None:
+    (found,) = read(extractor, row(sub_event_type=sub_event, notes=notes))
+    assert found.action == action
+
+
+@pytest.mark.parametrize(
+    ("admin1", "location", "code"),
+    [
+        ("Kyiv City", "Kyiv - Darnytskyi", "UA-30"),
+        ("Kyiv", "Bila Tserkva", "UA-32"),
+        ("Kharkiv", "Kharkiv", "UA-63"),
+    ],
+)
+def test_admin1_decides_city_or_oblast(extractor: Extractor, admin1: str, location: str, code: str) -> None:
+    (found,) = read(extractor, row(admin1=admin1, location=location))
+    assert found.place_code == code
+
+
+def test_row_in_russia_by_ukraine(extractor: Extractor) -> None:
+    data = row(
+        event_id_cnty="RUS900002",
+        actor1="Military Forces of Ukraine (2019-)",
+        iso="643",
+        country="Russia",
+        admin1="Belgorod",
+        location="Shebekino",
+        notes="On 5 July 2025, a Ukrainian drone struck a substation in Shebekino.",
+    )
+    (found,) = read(extractor, data)
+    assert (found.actor, found.place_code, found.targets) == ("UA", "RU-BEL", ("energy",))
+    assert found.occurred_start == datetime(2025, 7, 4, 21, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("notes", "actor"),
+    [
+        ("On 5 July 2025, Ukrainian forces attacked Russian positions near Toretsk.", "UA"),
+        ("On 5 July 2025, Russian forces clashed with Ukrainian forces near Toretsk.", "RU"),
+    ],
+)
+def test_battles_take_the_attacker_from_the_notes(extractor: Extractor, notes: str, actor: str) -> None:
+    data = row(
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        actor2="Military Forces of Ukraine (2019-)",
+        notes=notes,
+        admin1="Donetsk",
+        location="Toretsk",
+    )
+    (found,) = read(extractor, data)
+    assert (found.actor, found.action) == (actor, "assault")
+
+
+def test_battle_without_direction_is_less_sure(extractor: Extractor) -> None:
+    data = row(
+        event_type="Battles", sub_event_type="Armed clash", notes="Fighting was reported near Toretsk."
+    )
+    (found,) = read(extractor, data)
+    assert found.actor == "RU"
+    assert found.confidence < 0.85
+
+
+@pytest.mark.parametrize(
+    ("event_type", "sub_event"),
+    [
+        ("Protests", "Peaceful protest"),
+        ("Riots", "Mob violence"),
+        ("Strategic developments", "Agreement"),
+        ("Strategic developments", "Looting/property destruction"),
+        ("Violence against civilians", "Abduction/forced disappearance"),
+    ],
+)
+def test_non_attacks_give_nothing(extractor: Extractor, event_type: str, sub_event: str) -> None:
+    assert read(extractor, row(event_type=event_type, sub_event_type=sub_event)) == []
+
+
+def test_disrupted_weapons_use_is_an_intercepted_attack(extractor: Extractor) -> None:
+    data = row(
+        event_type="Strategic developments",
+        sub_event_type="Disrupted weapons use",
+        notes="On 5 July 2025, Ukrainian air defence shot down Russian drones over Odesa.",
+    )
+    (found,) = read(extractor, data)
+    assert found.intercepted
+    assert found.actor == "RU"
+
+
+@pytest.mark.parametrize(("precision", "days"), [("2", 7), ("3", 31)])
+def test_imprecise_dates_widen_the_span(extractor: Extractor, precision: str, days: int) -> None:
+    (found,) = read(extractor, row(time_precision=precision))
+    assert found.precision == "multi_day"
+    assert (found.occurred_end - found.occurred_start).days == days
+
+
+def test_civilian_actor_is_no_party(extractor: Extractor) -> None:
+    (found,) = read(
+        extractor, row(actor1="Unidentified Armed Group (Ukraine)", notes="An explosion hit a car.")
+    )
+    assert found.actor is None
+    assert found.confidence < 0.5
+
+
+def test_unreadable_date_gives_nothing(extractor: Extractor) -> None:
+    assert read(extractor, row(event_date="sometime")) == []
+    (found,) = read(extractor, row(event_date="05 July 2025"))
+    assert found.occurred_start == datetime(2025, 7, 4, 21, tzinfo=UTC)

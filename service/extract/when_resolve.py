@@ -66,6 +66,8 @@ _FUTURE = re.compile(
     r"(?<![\w])(?:will|Will|shall|won['’]t|['’]ll|(?:is|are) (?:due|set|scheduled|expected) to|plans? to"
     r"|intends? to|next (?:week|month))(?!\w)"
 )
+# Clause boundaries, for the future check (searched forwards, and over reversed text backwards).
+_CLAUSE_BREAK = re.compile(r"[,;:—–]")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“(]?[A-Z0-9])")
 
 
@@ -416,4 +418,10 @@ class Resolver:
         index = bisect.bisect_right(ends, start)
         sentence_start = ends[index - 1] if index else 0
         sentence_end = max(ends[index] if index < len(ends) else len(self.text), end)
-        return _FUTURE.search(self.text, sentence_start, sentence_end) is not None
+        # Only the expression's own clause: "hit a plant on Tuesday, and engineers say
+        # repairs will take weeks" is about a past Tuesday.
+        before = _CLAUSE_BREAK.search(self.text[sentence_start:start][::-1])
+        clause_start = start - before.start() if before else sentence_start
+        after = _CLAUSE_BREAK.search(self.text, end, sentence_end)
+        clause_end = after.start() if after else sentence_end
+        return _FUTURE.search(self.text, clause_start, clause_end) is not None

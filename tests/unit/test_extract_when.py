@@ -507,3 +507,25 @@ def test_spans_are_utc_and_offsets_point_into_the_text() -> None:
         assert text[mention.start : mention.end] == mention.text == mention.span.expression
         assert mention.span.start.tzinfo is UTC
         assert mention.span.start < mention.span.end
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Russian drones damaged a power plant on Tuesday, and engineers say repairs will take weeks.",
+        "Missiles hit the substation on Tuesday; the operator will need a month to rebuild it.",
+        "A drone struck the depot on Tuesday, while officials said they will publish a full account later.",
+    ],
+)
+def test_a_future_in_another_clause_does_not_move_a_past_weekday(sentence: str) -> None:
+    published = datetime(2026, 1, 30, 13, 0, tzinfo=UTC)  # a Friday
+    span = resolve_time(sentence, published_at=published, tz=ZoneInfo("Europe/Kyiv"))
+    assert span is not None
+    assert span.start.astimezone(ZoneInfo("Europe/Kyiv")).date().isoformat() == "2026-01-27"
+
+
+def test_a_future_in_the_same_clause_still_points_forward() -> None:
+    published = datetime(2026, 1, 30, 13, 0, tzinfo=UTC)
+    span = resolve_time("Moscow says it will halt strikes on Tuesday.", published_at=published, tz=ZoneInfo("Europe/Kyiv"))
+    assert span is not None
+    assert span.start > published

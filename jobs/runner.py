@@ -61,7 +61,10 @@ def run_job(spec: JobSpec, rt: Runtime) -> Any:
     counts = _counts(result)
     if counts.get("lost_leases"):
         LEASE_TAKEOVERS.labels(spec.id).inc(counts["lost_leases"])
-    logger.info("job %s finished", spec.id, extra={"duration_ms": duration, **counts})
+    # An idle tick (nothing due) is logged at DEBUG: at rest the delivery job ticks every
+    # second, and a line per second of nothing buries the runs that did work.
+    level = logging.INFO if spec.did_work(result) or any(v for v in counts.values() if v) else logging.DEBUG
+    logger.log(level, "job %s finished", spec.id, extra={"duration_ms": duration, **counts})
     for target in spec.wakes if spec.did_work(result) else ():
         rt.wake(target)
     return result

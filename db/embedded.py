@@ -68,6 +68,9 @@ class EmbeddedPostgres:
     def acquire(self) -> str:
         """Start the server if needed, register this process as a user, return its URL."""
         self.home.mkdir(parents=True, exist_ok=True)
+        if self._service_user() is not None:
+            # The server's own user must be able to enter the home (mkdtemp makes it 0700).
+            self.home.chmod(self.home.stat().st_mode | 0o711)
         with self._control_lock():
             self._register_user()
             if not (self.pgdata / "PG_VERSION").exists():

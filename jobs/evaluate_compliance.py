@@ -3,6 +3,12 @@
 Runs under a transaction-level advisory lock: incident grouping must see every
 violation another evaluator might be creating, so evaluators take turns. Other
 replicas skip the run rather than wait.
+
+Two paths give the same violations. A full evaluation groups every observation
+of a commitment into incidents and reconciles them with the stored violations.
+The incremental path, for observations not evaluated yet, rebuilds only the
+incidents near the new evidence and places everything stored around it again,
+so that a lead or a denial that came before the evidence still finds it.
 """
 
 from __future__ import annotations
@@ -10,24 +16,25 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import Citation, Commitment, Observation, Violation
-from db.queries.violations import _candidate as candidate_from_row
-from db.queries.violations import (
+from db.queries.evidence import (
     active_terms,
+    candidate_from_row,
     candidate_query,
     load_candidates,
-    load_incidents,
-    save_incident,
-    withdraw,
+    load_candidates_near,
+    load_incidents_near,
 )
+from db.queries.violations import hold_violations, save_incident, withdraw
 from service.rules import Match, Terms, rule_for
-from service.rules.incidents import Incident, assign, sort_for_assignment
+from service.rules.incidents import Incident, IncidentSet, assign, sort_for_assignment
 from service.rules.status import denial_applies, summarise
 from service.rules.terms import Candidate
 
@@ -36,10 +43,8 @@ __all__ = ["EVALUATION_LOCK_KEY", "EvaluationResult", "evaluate_commitment", "ev
 logger = logging.getLogger(__name__)
 
 EVALUATION_LOCK_KEY = 7_236_114_503
-#: New observations judged per transaction.
+#: New observations judged at a time (all in the caller's transaction).
 BATCH = 5000
-#: How far around new evidence to look for the incidents it may join.
-_NEIGHBOURHOOD = timedelta(days=2)
 
 
 @dataclass
@@ -58,7 +63,7 @@ class EvaluationResult:
             self.updated += 1
 
 
-def _judge(candidates: list[Candidate], terms: Terms) -> tuple[list[Match], list[Candidate]]:
+def _judge(candidates: Sequence[Candidate], terms: Terms) -> tuple[list[Match], list[Candidate]]:
     rule = rule_for(terms.kind)
     matches = []
     denials = []
@@ -73,39 +78,97 @@ def _judge(candidates: list[Candidate], terms: Terms) -> tuple[list[Match], list
     return matches, denials
 
 
-def _attach_denials(denials: list[Candidate], incidents: list[Incident], touched: set[int]) -> None:
+def _attach_denials(denials: list[Candidate], incidents: IncidentSet) -> set[int]:
+    """Attach each denial to the incidents it can be about; the ids of the incidents that gained one."""
+    touched: set[int] = set()
     for denial in denials:
-        for incident in incidents:
+        for incident in incidents.near(denial):
             if denial_applies(denial, incident) and all(
                 d.observation_id != denial.observation_id for d in incident.denials
             ):
                 incident.denials.append(denial)
                 touched.add(id(incident))
+    return touched
+
+
+def _pair_with_violations(session: Session, terms: Terms, incidents: list[Incident]) -> set[uuid.UUID]:
+    """Give each incident the stored violation it continues; the ids taken.
+
+    The best partner shares most of the incident's observations, then most of
+    its reports (a report can describe two attacks, so reports alone are
+    ambiguous). A re-evaluation then updates violations in place instead of
+    re-creating them. Withdrawn violations come after open ones, so a window
+    narrowed and widened again revives the same violation.
+    """
+    party_of: dict[uuid.UUID, str] = {}
+    withdrawn: set[uuid.UUID] = set()
+    by_report: dict[int, set[uuid.UUID]] = defaultdict(set)
+    by_observation: dict[int, set[uuid.UUID]] = defaultdict(set)
+    rows = session.execute(
+        select(
+            Violation.id, Violation.party, Violation.withdrawn_at, Citation.report_id, Citation.observation_id
+        )
+        .join(Citation, Citation.violation_id == Violation.id)
+        .where(Violation.commitment_id == terms.commitment_id, Citation.kind == "evidence")
+    )
+    for violation_id, party, withdrawn_at, report_id, observation_id in rows:
+        party_of[violation_id] = party
+        by_report[report_id].add(violation_id)
+        if observation_id is not None:
+            by_observation[observation_id].add(violation_id)
+        if withdrawn_at is not None:
+            withdrawn.add(violation_id)
+    pairs: list[tuple[bool, int, int, int, str, uuid.UUID]] = []
+    for index, incident in enumerate(incidents):
+        reports: dict[uuid.UUID, int] = defaultdict(int)
+        observations: dict[uuid.UUID, int] = defaultdict(int)
+        for report_id in incident.report_ids():
+            for violation_id in by_report.get(report_id, ()):
+                reports[violation_id] += 1
+        for m in incident.matches:
+            for violation_id in by_observation.get(m.candidate.observation_id, ()):
+                observations[violation_id] += 1
+        pairs.extend(
+            (
+                violation_id in withdrawn,
+                -observations[violation_id],
+                -count,
+                index,
+                str(violation_id),
+                violation_id,
+            )
+            for violation_id, count in reports.items()
+            if party_of[violation_id] == incident.party
+        )
+    pairs.sort()
+    taken: set[uuid.UUID] = set()
+    for *_, index, _, violation_id in pairs:
+        if incidents[index].violation_id is None and violation_id not in taken:
+            incidents[index].violation_id = violation_id
+            taken.add(violation_id)
+    return taken
+
+
+def _save_all(
+    session: Session, incidents: Sequence[Incident], terms: Terms, *, now: datetime, result: EvaluationResult
+) -> None:
+    rule = rule_for(terms.kind)
+    held = hold_violations(session, [i.violation_id for i in incidents if i.violation_id is not None])
+    for incident in sorted(incidents, key=lambda i: (i.start, i.party)):
+        facts = summarise(incident, terms)
+        stored = held.get(incident.violation_id) if incident.violation_id is not None else None
+        result.count(save_incident(session, incident, facts, terms, rule=rule.ident, now=now, held=stored))
 
 
 def evaluate_commitment(session: Session, terms: Terms, *, now: datetime, result: EvaluationResult) -> None:
     """Judge every observation against one commitment and reconcile its violations."""
     rule = rule_for(terms.kind)
     matches, denials = _judge(load_candidates(session, terms), terms)
-    incidents: list[Incident] = []
+    incidents = IncidentSet()
     for match in sort_for_assignment(matches):
         assign(match, incidents)
-    _attach_denials(denials, incidents, set())
+    _attach_denials(denials, incidents)
 
-    # Give each incident the existing violation that shares most of its reports,
-    # so that a re-evaluation updates violations in place instead of re-creating them.
-    cited: dict[uuid.UUID, tuple[str, set[int]]] = defaultdict(lambda: ("", set()))
-    rows = session.execute(
-        select(Violation.id, Violation.party, Citation.report_id)
-        .join(Citation, Citation.violation_id == Violation.id)
-        .where(
-            Violation.commitment_id == terms.commitment_id,
-            Violation.withdrawn_at.is_(None),
-            Citation.kind == "evidence",
-        )
-    )
-    for violation_id, party, report_id in rows:
-        cited[violation_id] = (party, cited[violation_id][1] | {report_id})
     open_ids = set(
         session.scalars(
             select(Violation.id).where(
@@ -113,24 +176,8 @@ def evaluate_commitment(session: Session, terms: Terms, *, now: datetime, result
             )
         )
     )
-    pairs = sorted(
-        (
-            (len(incident.report_ids() & reports), index, violation_id)
-            for index, incident in enumerate(incidents)
-            for violation_id, (party, reports) in cited.items()
-            if party == incident.party and incident.report_ids() & reports
-        ),
-        key=lambda p: (-p[0], p[1], str(p[2])),
-    )
-    taken: set[uuid.UUID] = set()
-    for _, index, violation_id in pairs:
-        if incidents[index].violation_id is None and violation_id not in taken:
-            incidents[index].violation_id = violation_id
-            taken.add(violation_id)
-    for incident in sorted(incidents, key=lambda i: (i.start, i.party)):
-        result.count(
-            save_incident(session, incident, summarise(incident, terms), terms, rule=rule.ident, now=now)
-        )
+    taken = _pair_with_violations(session, terms, incidents.items)
+    _save_all(session, incidents.items, terms, now=now, result=result)
     result.withdrawn += withdraw(session, sorted(open_ids - taken, key=str), terms, now=now)
     session.execute(
         update(Commitment)
@@ -140,10 +187,67 @@ def evaluate_commitment(session: Session, terms: Terms, *, now: datetime, result
     result.full.append(terms.commitment_id)
 
 
-def _evaluate_new(
-    session: Session, all_terms: list[Terms], *, now: datetime, result: EvaluationResult
-) -> int:
-    ids = list(
+def _merge(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """Overlapping or touching spans joined into one; sorted."""
+    merged: list[tuple[datetime, datetime]] = []
+    for lo, hi in sorted(spans):
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _evaluate_batch(
+    session: Session, ids: Sequence[int], all_terms: list[Terms], *, now: datetime, result: EvaluationResult
+) -> None:
+    """Place new observations, with everything stored around them, into the incidents near them.
+
+    The neighbourhood is every stored observation overlapping new evidence, and
+    every open violation that overlaps one of those or cites one of their
+    reports; each observation in it is placed as a full evaluation would place
+    it. A handful of queries per batch, whatever the number of commitments.
+    """
+    if not all_terms:
+        return
+    batch = [
+        candidate_from_row(row) for row in session.execute(candidate_query().where(Observation.id.in_(ids)))
+    ]
+    news: dict[str, list[Candidate]] = {}
+    for terms in all_terms:
+        matches, denials = _judge(batch, terms)
+        relevant = [m.candidate for m in matches] + denials
+        if relevant:
+            news[terms.commitment_id] = relevant
+    if not news:
+        return
+    actors = {c.actor for cs in news.values() for c in cs if c.actor is not None}
+    spans = _merge((c.start, c.end) for cs in news.values() for c in cs)
+    stored = load_candidates_near(session, spans, actors)
+    loaded = load_incidents_near(
+        session,
+        [t for t in all_terms if t.commitment_id in news],
+        _merge([*spans, *((c.start, c.end) for c in stored)]),
+        {c.report_id for c in stored},
+    )
+    for terms in all_terms:
+        if terms.commitment_id not in news:
+            continue
+        parties = sorted({c.actor for c in news[terms.commitment_id] if c.actor is not None})
+        matches, denials = _judge([c for c in stored if c.actor in parties], terms)
+        for party in parties:
+            incidents = IncidentSet(loaded.get((terms.commitment_id, party), []))
+            before = {id(i): len(i.matches) for i in incidents}
+            for match in sort_for_assignment(m for m in matches if m.candidate.actor == party):
+                assign(match, incidents)
+            touched = _attach_denials([d for d in denials if d.actor == party], incidents)
+            touched |= {id(i) for i in incidents if len(i.matches) != before.get(id(i))}
+            if touched:
+                _save_all(session, [i for i in incidents if id(i) in touched], terms, now=now, result=result)
+
+
+def _claim_batch(session: Session) -> list[int]:
+    return list(
         session.scalars(
             select(Observation.id)
             .where(~Observation.evaluated)
@@ -152,38 +256,6 @@ def _evaluate_new(
             .with_for_update(skip_locked=True)
         )
     )
-    if not ids:
-        return 0
-    candidates = [
-        candidate_from_row(row) for row in session.execute(candidate_query().where(Observation.id.in_(ids)))
-    ]
-    for terms in all_terms:
-        matches, denials = _judge(candidates, terms)
-        if not matches and not denials:
-            continue
-        rule = rule_for(terms.kind)
-        parties = {m.candidate.actor for m in matches} | {d.actor for d in denials}
-        for party in sorted(p for p in parties if p is not None):
-            own = [m for m in matches if m.candidate.actor == party]
-            own_denials = [d for d in denials if d.actor == party]
-            spans = [m.candidate for m in own] + own_denials
-            around = (
-                min(c.start for c in spans) - _NEIGHBOURHOOD,
-                max(c.end for c in spans) + _NEIGHBOURHOOD,
-            )
-            incidents = load_incidents(session, terms, party=party, around=around)
-            touched: set[int] = set()
-            for match in sort_for_assignment(own):
-                incident = assign(match, incidents)
-                if incident is not None:
-                    touched.add(id(incident))
-            _attach_denials(own_denials, incidents, touched)
-            for incident in incidents:
-                if id(incident) in touched:
-                    facts = summarise(incident, terms)
-                    result.count(save_incident(session, incident, facts, terms, rule=rule.ident, now=now))
-    session.execute(update(Observation).where(Observation.id.in_(ids)).values(evaluated=True))
-    return len(ids)
 
 
 def evaluate_compliance(session: Session, *, now: datetime, full: bool = False) -> EvaluationResult:
@@ -200,12 +272,31 @@ def evaluate_compliance(session: Session, *, now: datetime, full: bool = False) 
         c.id: (c.needs_full_evaluation, c.evaluated_rule)
         for c in session.scalars(select(Commitment).where(Commitment.retired_at.is_(None)))
     }
-    incremental = []
-    for terms in all_terms:
-        needs, evaluated_rule = flags[terms.commitment_id]
-        if full or needs or evaluated_rule != rule_for(terms.kind).ident:
+    whole = [
+        t
+        for t in all_terms
+        if full or flags[t.commitment_id][0] or flags[t.commitment_id][1] != rule_for(t.kind).ident
+    ]
+    incremental = [t for t in all_terms if t not in whole]
+    if whole:
+        # Claimed before the full evaluations read anything, so that each of these
+        # is certainly seen by them; observations committed meanwhile stay due
+        # and are judged against every commitment below.
+        claimed = list(
+            session.scalars(
+                update(Observation)
+                .where(~Observation.evaluated)
+                .values(evaluated=True)
+                .returning(Observation.id)
+            )
+        )
+        for terms in whole:
             evaluate_commitment(session, terms, now=now, result=result)
-        else:
-            incremental.append(terms)
-    result.observations = _evaluate_new(session, incremental, now=now, result=result)
+        for start in range(0, len(claimed), BATCH):
+            _evaluate_batch(session, claimed[start : start + BATCH], incremental, now=now, result=result)
+        result.observations += len(claimed)
+    while ids := _claim_batch(session):
+        _evaluate_batch(session, ids, all_terms, now=now, result=result)
+        session.execute(update(Observation).where(Observation.id.in_(ids)).values(evaluated=True))
+        result.observations += len(ids)
     return result

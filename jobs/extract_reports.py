@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Citation, Commitment, Observation, Report, Source, Violation
+from jobs.evaluate_compliance import EVALUATION_LOCK_KEY
 from service.extract import EXTRACTOR_VERSION, Extractor
 from service.records import ReportInput, SourceKind
 
@@ -56,6 +57,10 @@ def _extract_batch(session: Session, extractor: Extractor) -> ExtractResult:
     if not rows:
         return result
     ids = [report.id for report, _, _ in rows]
+    # Extraction replaces observations that an evaluation may hold locked: taking the
+    # evaluation lock shared makes the two take turns (evaluators take it exclusively)
+    # instead of deadlocking, while extractors on several replicas still run together.
+    session.execute(select(func.pg_advisory_xact_lock_shared(EVALUATION_LOCK_KEY)))
     # Re-extraction replaces observations; violations citing them are re-judged in full.
     cited = select(Violation.commitment_id).join(Citation).where(Citation.report_id.in_(ids)).distinct()
     session.execute(update(Commitment).where(Commitment.id.in_(cited)).values(needs_full_evaluation=True))

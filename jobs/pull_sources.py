@@ -1,62 +1,64 @@
 """Poll due sources and store what they publish, once, with the cursor in the same transaction.
 
-Sources are claimed with ``FOR UPDATE SKIP LOCKED`` and a lease; fetching
-happens outside any transaction; the results are written only if the lease is
-still ours, so a daemon that stalled past its lease cannot overwrite the work of
-the one that took over.
+Each worker thread claims one due source at a time with ``FOR UPDATE SKIP LOCKED``
+and a lease, fetches it outside any transaction, then writes the reports, the
+cursor and the source's health in one transaction, only if the source is still
+leased to this process. Several daemons on one database thus share the sources:
+none is polled twice at once, and one whose daemon died is claimed again by another
+once its lease has run out. A daemon that stalled past its lease and was overtaken
+cannot overwrite the work of the one that took over: its results are discarded.
+
+The fetch deadline is kept well inside the lease, so a healthy poll always
+finishes while its lease holds.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import os
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-import httpx
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, func, insert, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from db.models import Fetch, Source
 from db.queries.reports import StoreResult, store_reports
 from service.config import DEFAULT_MAX_BYTES
-from service.ingest import parse_document
-from service.records import ReportRecord, SourceKind
+from service.ingest import PollTarget, SourceOutcome, poll_source
+from service.records import SourceKind
 from service.runtime import Runtime
-from service.sources.acled import fetch_acled_api
-from service.sources.errors import HTTPStatusError, SourceError
-from service.sources.fetch import fetch
-from service.sources.gdelt import parse_lastupdate, pick_export_entry
-from service.sources.local import read_local
 
-__all__ = ["LEASE", "PullResult", "SourceOutcome", "claim_sources", "pull_sources"]
+__all__ = [
+    "LEASE",
+    "LEASE_ENV",
+    "PullResult",
+    "SourceOutcome",
+    "claim_sources",
+    "lease_from_env",
+    "pull_sources",
+    "record_outcome",
+]
 
 logger = logging.getLogger(__name__)
 
+#: How long a claim holds a source.
 LEASE = timedelta(seconds=30)
+#: Seconds a claim holds a source, to override :data:`LEASE` (tests and drills use a few).
+LEASE_ENV = "CEASEFIRE_SOURCE_LEASE"
+#: The longest one poll may take; never more than half the lease.
 FETCH_DEADLINE = 20.0
 MAX_BACKOFF = timedelta(hours=6)
+#: A Retry-After beyond this is taken as this: a typo must not silence a source for a year.
+MAX_RETRY_AFTER = timedelta(hours=24)
+#: Sources polled at once per process.
 WORKERS = 8
-
-
-@dataclass
-class SourceOutcome:
-    """What one poll of one source produced, before it is written."""
-
-    status: str  # ok | not_modified | error
-    records: list[ReportRecord] = field(default_factory=list)
-    rejected: int = 0
-    http_status: int | None = None
-    error: str | None = None
-    retry_after: float | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    cursor: dict[str, Any] | None = None
-    keep_validators: bool = False
 
 
 @dataclass
@@ -82,6 +84,37 @@ class _Claim:
     consecutive_failures: int
 
 
+def lease_from_env(environ: Mapping[str, str]) -> timedelta:
+    """:data:`LEASE`, or :data:`LEASE_ENV` seconds when that is set."""
+    raw = environ.get(LEASE_ENV, "").strip()
+    if not raw:
+        return LEASE
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ValueError(f"{LEASE_ENV} must be a number of seconds, not {raw!r}") from None
+    if not 0 < seconds < 86400:
+        raise ValueError(f"{LEASE_ENV} must be between 0 and 86400 seconds, not {raw!r}")
+    return timedelta(seconds=seconds)
+
+
+#: Core tables: claiming and recording are hot paths, and ORM entities buy nothing there.
+_SOURCES = cast(Table, Source.__table__)
+_FETCHES = cast(Table, Fetch.__table__)
+_CLAIMED = (
+    _SOURCES.c.id,
+    _SOURCES.c.name,
+    _SOURCES.c.kind,
+    _SOURCES.c.url,
+    _SOURCES.c.every_seconds,
+    _SOURCES.c.etag,
+    _SOURCES.c.last_modified,
+    _SOURCES.c.cursor,
+    _SOURCES.c.settings,
+    _SOURCES.c.consecutive_failures,
+)
+
+
 def claim_sources(
     session: Session,
     *,
@@ -89,34 +122,36 @@ def claim_sources(
     now: datetime,
     limit: int,
     all_due: bool,
+    lease: timedelta = LEASE,
     exclude: frozenset[int] = frozenset(),
 ) -> list[_Claim]:
-    """Lease up to ``limit`` due sources (every source with ``all_due``) to ``owner``."""
+    """Lease up to ``limit`` sources due at ``now`` (any source with ``all_due``) to ``owner``.
+
+    Leases are reckoned on the database clock, which every daemon shares.
+    """
+    s = _SOURCES.c
     due = (
-        select(Source.id)
-        .where(
-            Source.retired_at.is_(None),
-            or_(Source.lease_until.is_(None), Source.lease_until < now),
-        )
-        .order_by(Source.next_poll_at, Source.id)
+        select(s.id)
+        .where(s.retired_at.is_(None), or_(s.lease_until.is_(None), s.lease_until < func.now()))
+        .order_by(s.next_poll_at, s.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
     if not all_due:
-        due = due.where(Source.next_poll_at <= now)
+        due = due.where(s.next_poll_at <= now)
     if exclude:
-        due = due.where(Source.id.not_in(sorted(exclude)))
-    rows = session.scalars(
-        update(Source)
-        .where(Source.id.in_(due.scalar_subquery()))
-        .values(lease_owner=owner, lease_until=now + LEASE)
-        .returning(Source)
+        due = due.where(s.id.not_in(sorted(exclude)))
+    rows = session.execute(
+        update(_SOURCES)
+        .where(s.id.in_(due.scalar_subquery()))
+        .values(lease_owner=owner, lease_until=func.now() + lease)
+        .returning(*_CLAIMED)
     ).all()
     return [
         _Claim(
             r.id,
             r.name,
-            r.kind,  # type: ignore[arg-type]
+            r.kind,
             r.url,
             r.every_seconds,
             r.etag,
@@ -129,127 +164,16 @@ def claim_sources(
     ]
 
 
-def _poll_local(claim: _Claim, *, now: datetime, max_bytes: int) -> SourceOutcome:
-    files = read_local(claim.url, base_dir=Path("/"), max_bytes=max_bytes)
-    seen: dict[str, str] = dict(claim.cursor.get("files", {}))
-    outcome = SourceOutcome(status="not_modified", cursor={**claim.cursor})
-    digests = {}
-    warnings: list[str] = []
-    for name, data in files:
-        digest = hashlib.sha256(data).hexdigest()
-        digests[name] = digest
-        if seen.get(name) == digest:
-            continue
-        batch = parse_document(claim.kind, data, now=now)
-        outcome.status = "ok"
-        outcome.records.extend(batch.records)
-        outcome.rejected += len(batch.rejected)
-        warnings.extend(f"{Path(name).name}: {w}" for w in batch.warnings)
-        if not batch.complete:
-            digests.pop(name)  # read it again next time
-    outcome.cursor = {**claim.cursor, "files": digests}
-    if warnings:
-        outcome.error = "; ".join(warnings)[:2000]
-    return outcome
-
-
-def _poll_http(rt: Runtime, claim: _Claim, *, now: datetime, max_bytes: int) -> SourceOutcome:
-    allow_private = rt.settings.network.allow_private
-    client: httpx.Client = rt.source_http
-    token = _token(rt, claim.name)
-    if claim.kind == "acled" and token:
-        since = claim.cursor.get("timestamp")
-        outcome = SourceOutcome(status="ok", http_status=200)
-        for page in fetch_acled_api(
-            client,
-            claim.url,
-            token=token,
-            since_timestamp=int(since) if since else None,
-            max_bytes=max_bytes,
-            deadline=FETCH_DEADLINE,
-            allow_private=allow_private,
-        ):
-            outcome.records.extend(page)
-        versions = [int(r.version) for r in outcome.records if r.version and r.version.isdigit()]
-        outcome.cursor = {**claim.cursor, "timestamp": max(versions, default=int(since or 0)) or None}
-        return outcome
-    url = claim.url
-    cursor = dict(claim.cursor)
-    if claim.kind == "gdelt" and url.rstrip("/").endswith("lastupdate.txt"):
-        index = fetch(
-            client,
-            url,
-            etag=None,
-            last_modified=None,
-            max_bytes=1 << 16,
-            deadline=FETCH_DEADLINE,
-            allow_private=allow_private,
-        )
-        entry = pick_export_entry(parse_lastupdate(index.body.decode("utf-8", "replace")))
-        if entry is None:
-            raise SourceError(f"{url}: the index names no events export")
-        if cursor.get("last_file") == entry.url:
-            return SourceOutcome(status="not_modified", http_status=index.status_code, cursor=cursor)
-        url = entry.url
-        cursor["last_file"] = entry.url
-    result = fetch(
-        client,
-        url,
-        etag=claim.etag if url == claim.url else None,
-        last_modified=claim.last_modified if url == claim.url else None,
-        max_bytes=max_bytes,
-        deadline=FETCH_DEADLINE,
-        allow_private=allow_private,
-    )
-    if result.not_modified:
-        return SourceOutcome(status="not_modified", http_status=result.status_code, keep_validators=True)
-    batch = parse_document(claim.kind, result.body, now=now)
-    return SourceOutcome(
-        status="ok",
-        http_status=result.status_code,
-        records=batch.records,
-        rejected=len(batch.rejected),
-        error="; ".join(batch.warnings)[:2000] or None,
-        # A truncated document is read again in full next time.
-        etag=result.etag if batch.complete else None,
-        last_modified=result.last_modified if batch.complete else None,
-        cursor=cursor,
-    )
-
-
-def _token(rt: Runtime, name: str) -> str | None:
-    for source in rt.settings.sources:
-        if source.name == name:
-            return source.token
-    return None
-
-
-def poll(rt: Runtime, claim: _Claim, *, now: datetime) -> SourceOutcome:
-    """Fetch and parse one source; never raises for the source's own faults."""
-    max_bytes = int(claim.settings.get("max_bytes") or DEFAULT_MAX_BYTES)
-    try:
-        if claim.url.startswith(("http://", "https://")):
-            return _poll_http(rt, claim, now=now, max_bytes=max_bytes)
-        return _poll_local(claim, now=now, max_bytes=max_bytes)
-    except HTTPStatusError as exc:
-        return SourceOutcome(
-            status="error", http_status=exc.status_code, error=str(exc), retry_after=exc.retry_after
-        )
-    except SourceError as exc:
-        return SourceOutcome(status="error", error=str(exc))
-    except Exception as exc:  # a bug in a parser must not stop the other sources
-        logger.exception("polling source %s failed unexpectedly", claim.name)
-        return SourceOutcome(status="error", error=f"internal error: {type(exc).__name__}: {exc}")
-
-
 def _next_poll(claim: _Claim, outcome: SourceOutcome, now: datetime) -> datetime:
     every = timedelta(seconds=claim.every_seconds)
     if outcome.status != "error":
         return now + every
+    # Exponential backoff from the poll interval, capped; the server's Retry-After wins if longer.
     failures = claim.consecutive_failures + 1
-    backoff = min(every * int(2 ** min(failures - 1, 10)), max(MAX_BACKOFF, every))
+    backoff: timedelta = min(every * 2 ** min(failures - 1, 16), max(MAX_BACKOFF, every))
     if outcome.retry_after is not None:
-        backoff = max(backoff, timedelta(seconds=outcome.retry_after))
+        asked = min(outcome.retry_after, MAX_RETRY_AFTER.total_seconds())
+        backoff = max(backoff, timedelta(seconds=asked))
     return now + backoff
 
 
@@ -263,38 +187,47 @@ def record_outcome(
     now: datetime,
     duration: float,
 ) -> StoreResult | None:
-    """Write reports, cursor and health in one transaction, if the lease is still ours."""
-    row = session.scalars(
-        select(Source)
-        .where(Source.id == claim.id, Source.lease_owner == owner, Source.lease_until > func.now())
-        .with_for_update()
-    ).one_or_none()
-    if row is None:
+    """Write reports, cursor, health and the fetch log in one transaction, if the claim is still ours.
+
+    The first statement is the fence: it releases the lease only where ``owner`` still
+    holds it, and locks the row. A lease that ran out without anyone else claiming the
+    source is still ours. Returns None, having written nothing, when another daemon
+    has taken the source over.
+    """
+    s = _SOURCES.c
+    failed = outcome.status == "error"
+    values: dict[str, Any] = {
+        "lease_owner": None,
+        "lease_until": None,
+        "last_status": outcome.status,
+        "last_polled_at": now,
+        "next_poll_at": _next_poll(claim, outcome, now),
+        # Errors and warnings alike (a feed read leniently, a file of a folder refused).
+        "last_error": outcome.error,
+        "consecutive_failures": s.consecutive_failures + 1 if failed else 0,
+    }
+    if not failed and not outcome.keep_validators:
+        values["etag"], values["last_modified"] = outcome.etag, outcome.last_modified
+    if outcome.cursor is not None:
+        values["cursor"] = outcome.cursor
+    fenced = session.execute(
+        update(_SOURCES).where(s.id == claim.id, s.lease_owner == owner).values(values).returning(s.id)
+    ).first()
+    if fenced is None:
         logger.warning(
-            "lease on source %s expired before its results were written; discarding them", claim.name
+            "source %s was taken over by another daemon before its results were written; discarding them",
+            claim.name,
         )
         return None
     stored = StoreResult()
     if outcome.records:
         stored = store_reports(session, claim.id, outcome.records, fetched_at=now)
-    if outcome.status == "error":
-        row.consecutive_failures += 1
-        row.last_error = outcome.error
-    else:
-        row.consecutive_failures = 0
-        row.last_error = outcome.error  # warnings about a document that was still read
-        if not outcome.keep_validators:
-            row.etag, row.last_modified = outcome.etag, outcome.last_modified
-        if outcome.cursor is not None:
-            row.cursor = outcome.cursor
-    row.last_status = outcome.status
-    row.last_polled_at = now
-    row.next_poll_at = _next_poll(claim, outcome, now)
-    row.reports_total += stored.new
-    row.lease_owner = None
-    row.lease_until = None
-    session.add(
-        Fetch(
+        if stored.new:
+            session.execute(
+                update(_SOURCES).where(s.id == claim.id).values(reports_total=s.reports_total + stored.new)
+            )
+    session.execute(
+        insert(_FETCHES).values(
             source_id=claim.id,
             started_at=started,
             duration_ms=round(duration * 1000),
@@ -310,48 +243,150 @@ def record_outcome(
     return stored
 
 
-def pull_sources(rt: Runtime, *, now: datetime, all_due: bool = False) -> PullResult:
-    """Claim due sources, poll them in parallel, record each in its own transaction."""
-    result = PullResult()
-    done: set[int] = set()
-    while not rt.stopping.is_set():
-        with rt.sessions.begin() as session:
-            claims = claim_sources(
-                session,
-                owner=rt.worker_id,
-                now=now,
-                limit=WORKERS * 4,
-                all_due=all_due,
-                exclude=frozenset(done),
-            )
-        if not claims:
-            break
-        done.update(c.id for c in claims)
+def _target(claim: _Claim, token: str | None) -> PollTarget:
+    return PollTarget(
+        name=claim.name,
+        kind=claim.kind,
+        url=claim.url,
+        etag=claim.etag,
+        last_modified=claim.last_modified,
+        cursor=claim.cursor,
+        max_bytes=int(claim.settings.get("max_bytes") or DEFAULT_MAX_BYTES),
+        token=token,
+    )
 
-        def work(claim: _Claim) -> None:
-            started = datetime.now(tz=now.tzinfo)
-            clock = time.monotonic()
-            outcome = poll(rt, claim, now=started)
-            with rt.sessions.begin() as session:
-                stored = record_outcome(
-                    session,
-                    claim,
-                    outcome,
-                    owner=rt.worker_id,
-                    started=started,
-                    now=datetime.now(tz=now.tzinfo),
-                    duration=time.monotonic() - clock,
-                )
-            result.polled += 1
+
+class _Run:
+    """One run of the job: worker threads sharing what is done and what came of it."""
+
+    def __init__(self, rt: Runtime, *, now: datetime, all_due: bool, lease: timedelta) -> None:
+        self.rt = rt
+        self.now = now
+        self.all_due = all_due
+        self.lease = lease
+        self.deadline = min(FETCH_DEADLINE, lease.total_seconds() / 2)
+        self.result = PullResult()
+        self.lock = threading.Lock()
+        self.claiming = threading.Lock()
+        #: Claimed, not yet picked up by a worker; never more than the idle workers.
+        self.queue: deque[_Claim] = deque()
+        self.busy = 0
+        self.exhausted = False
+        self.tokens = {source.name: source.token for source in rt.settings.sources}
+        #: Sources claimed in this run: --once polls each exactly once, and a source
+        #: with a short interval is not polled again before the next tick.
+        self.done: set[int] = set()
+        self.failure: BaseException | None = None
+
+    def claim(self) -> _Claim | None:
+        """The next source for this worker: claimed for every idle worker at once, in one statement."""
+        # Claims are taken one statement at a time: with a snapshot of ``done`` taken
+        # outside the lock, a thread could claim again a source that another has
+        # meanwhile claimed, polled and released (all_due ignores next_poll_at).
+        with self.claiming:
+            if not self.queue and not self.exhausted:
+                with self.lock:
+                    idle = WORKERS - self.busy
+                with self.rt.sessions.begin() as session:
+                    claims = claim_sources(
+                        session,
+                        owner=self.rt.worker_id,
+                        now=self.now,
+                        limit=max(1, idle),
+                        all_due=self.all_due,
+                        lease=self.lease,
+                        exclude=frozenset(self.done),
+                    )
+                self.done.update(c.id for c in claims)
+                self.queue.extend(claims)
+                self.exhausted = not claims
+            if not self.queue:
+                return None
+            with self.lock:
+                self.busy += 1
+            return self.queue.popleft()
+
+    def worker(self) -> None:
+        try:
+            while not self.rt.stopping.is_set():
+                claim = self.claim()
+                if claim is None:
+                    return
+                try:
+                    self.poll(claim)
+                finally:
+                    with self.lock:
+                        self.busy -= 1
+        except BaseException as exc:  # surfaced by pull_sources once the others are done
+            with self.lock:
+                self.failure = self.failure or exc
+
+    def poll(self, claim: _Claim) -> None:
+        tz = self.now.tzinfo
+        started = datetime.now(tz=tz)
+        clock = time.monotonic()
+        outcome = poll_source(
+            self.rt.source_http,
+            _target(claim, self.tokens.get(claim.name)),
+            now=started,
+            deadline=self.deadline,
+            allow_private=self.rt.settings.network.allow_private,
+        )
+        try:
+            stored = self.record(claim, outcome, started, clock)
+        except OperationalError:
+            raise  # the database is gone: the runner logs it and the next tick retries
+        except Exception as exc:
+            # Reports the database refuses must not leave the source leased and silent.
+            logger.exception("storing what source %s published failed", claim.name)
+            failed = SourceOutcome(
+                status="error",
+                http_status=outcome.http_status,
+                error=f"storing the reports failed: {type(exc).__name__}: {exc}"[:2000],
+            )
+            stored = self.record(claim, failed, started, clock)
+            outcome = failed
+        with self.lock:
+            self.result.polled += 1
             if stored is None:
-                result.lost_leases += 1
+                self.result.lost_leases += 1
                 return
             if outcome.status == "error":
-                result.failed += 1
-                logger.warning("source %s failed: %s", claim.name, outcome.error)
-            result.new += stored.new
-            result.updated += stored.updated
+                self.result.failed += 1
+            self.result.new += stored.new
+            self.result.updated += stored.updated
+        if outcome.status == "error":
+            logger.warning("source %s failed: %s", claim.name, outcome.error)
 
-        with ThreadPoolExecutor(max_workers=min(WORKERS, len(claims)), thread_name_prefix="pull") as pool:
-            list(pool.map(work, claims))
-    return result
+    def record(
+        self, claim: _Claim, outcome: SourceOutcome, started: datetime, clock: float
+    ) -> StoreResult | None:
+        with self.rt.sessions.begin() as session:
+            return record_outcome(
+                session,
+                claim,
+                outcome,
+                owner=self.rt.worker_id,
+                started=started,
+                now=datetime.now(tz=self.now.tzinfo),
+                duration=time.monotonic() - clock,
+            )
+
+
+def pull_sources(
+    rt: Runtime, *, now: datetime, all_due: bool = False, lease: timedelta | None = None
+) -> PullResult:
+    """Poll every source due at ``now`` (every source with ``all_due``), each once, in parallel.
+
+    One failing source never stops the others: its error is recorded on its row. The
+    run ends when nothing due is left to claim, or when the daemon is stopping.
+    """
+    run = _Run(rt, now=now, all_due=all_due, lease=lease or lease_from_env(os.environ))
+    threads = [threading.Thread(target=run.worker, name=f"pull-{n}", daemon=True) for n in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if run.failure is not None:
+        raise run.failure
+    return run.result

@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 import structlog
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -33,19 +34,27 @@ def run_job(spec: JobSpec, rt: Runtime) -> Any:
     started = time.perf_counter()
     try:
         result = spec.run(rt, datetime.now(tz=UTC))
-    except (OperationalError, DBAPIError) as exc:
-        if (
-            isinstance(exc, DBAPIError)
-            and not exc.connection_invalidated
-            and not isinstance(exc, OperationalError)
-        ):
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+        if isinstance(exc.orig, psycopg.errors.TransactionRollback):
+            # A deadlock or serialisation failure rolled the run back whole; nothing is lost.
+            logger.warning(
+                "job %s: transaction conflict (%s); will retry on the next tick",
+                spec.id,
+                reason,
+                extra={"duration_ms": elapsed_ms},
+            )
+            return None
+        if not isinstance(exc, OperationalError) and not exc.connection_invalidated:
+            JOB_FAILURES.labels(spec.id).inc()
             logger.exception("job %s failed", spec.id)
             raise
         logger.warning(
             "job %s: database unavailable (%s); will retry on the next tick",
             spec.id,
-            str(exc.orig).strip().splitlines()[0] if exc.orig else exc,
-            extra={"duration_ms": round((time.perf_counter() - started) * 1000, 1)},
+            reason,
+            extra={"duration_ms": elapsed_ms},
         )
         return None
     except Exception:

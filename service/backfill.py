@@ -1,35 +1,50 @@
-"""``ceasefire-tracker import``: archives on disk into reports, streamed, then extracted and evaluated."""
+"""``ceasefire-tracker import``: archives on disk into reports, streamed, then extracted and evaluated.
+
+Each file's kind is detected from its content (or given with ``--kind``). Rows are
+parsed in a background thread while the previous chunk is being stored, and stored
+a chunk per transaction, so memory stays flat however long the archive is and an
+interrupted import loses at most one chunk of progress, never data: importing the
+same files again stores only what is missing. Every file gets a line in the fetch
+log of the source it is filed under, as a poll does.
+"""
 
 from __future__ import annotations
 
 import logging
+import queue
 import sys
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, cast
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from tqdm import tqdm
 
-from db.models import Source
+from db.models import Fetch, Source
 from db.queries.reports import StoreResult, store_reports
 from service.ingest import stream_document
 from service.records import ReportRecord, SourceKind
 from service.runtime import Runtime
 from service.sources.batch import Rejected
-from service.sources.detect import detect_kind
+from service.sources.detect import DETECT_HEAD_BYTES, detect_kind
 from service.sources.errors import SourceError
 
-__all__ = ["BackfillSummary", "backfill"]
+__all__ = ["COMMIT_EVERY", "MAX_WHOLE_DOCUMENT", "BackfillSummary", "backfill"]
 
 logger = logging.getLogger(__name__)
 
 #: Rows stored per transaction: a crash loses at most this much progress, never data.
 COMMIT_EVERY = 5000
+#: Feeds, ACLED JSON and GDELT exports are parsed whole; larger files are refused.
+MAX_WHOLE_DOCUMENT = 64 * 1024 * 1024
+#: Parsed chunks waiting to be stored; bounds what the parser can run ahead.
+_QUEUE_DEPTH = 2
 
 
 @dataclass
@@ -38,11 +53,18 @@ class BackfillSummary:
     read: int = 0
     stored: StoreResult = field(default_factory=StoreResult)
     rejected: Counter[str] = field(default_factory=Counter)
+    #: The first item rejected for each reason, to find it in the file.
+    examples: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
     failed_files: list[tuple[str, str]] = field(default_factory=list)
     extracted: int = 0
     observations: int = 0
     violations_recorded: int = 0
     violations_updated: int = 0
+
+    def reject(self, path: Path, item: Rejected) -> None:
+        self.rejected[item.reason] += 1
+        self.examples.setdefault(item.reason, f"{path.name}, {item.ref}")
 
     def render(self) -> str:
         lines = [
@@ -50,7 +72,13 @@ class BackfillSummary:
             f"items: {self.read} read, {self.stored.new} new, {self.stored.updated} updated, "
             f"{self.stored.unchanged} unchanged, {sum(self.rejected.values())} rejected",
         ]
-        lines += [f"  rejected {count}: {reason}" for reason, count in self.rejected.most_common(10)]
+        lines += [
+            f"  rejected {count}: {reason} (first: {self.examples[reason]})"
+            for reason, count in self.rejected.most_common(10)
+        ]
+        if len(self.rejected) > 10:
+            lines.append(f"  … and {len(self.rejected) - 10} other reasons")
+        lines += [f"  warning: {warning}" for warning in self.warnings]
         lines += [f"  refused {path}: {error}" for path, error in self.failed_files]
         lines.append(
             f"extracted {self.extracted} reports into {self.observations} observations; "
@@ -89,32 +117,159 @@ def _archive_source(rt: Runtime, kind: str, voice: str, source_name: str | None)
         return session.scalars(select(Source.id).where(Source.name == name)).one()
 
 
-def _store_stream(
+_Chunk = list[ReportRecord | Rejected]
+_END = object()
+
+
+def _chunks(items: Iterator[ReportRecord | Rejected]) -> Iterator[_Chunk]:
+    """Chunks of :data:`COMMIT_EVERY` items, parsed in a thread while the caller stores the last one."""
+    slots: queue.Queue[object] = queue.Queue(maxsize=_QUEUE_DEPTH)
+    cancelled = threading.Event()
+
+    def put(value: object) -> bool:
+        while not cancelled.is_set():
+            try:
+                slots.put(value, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        chunk: _Chunk = []
+        try:
+            for item in items:
+                chunk.append(item)
+                if len(chunk) >= COMMIT_EVERY:
+                    if not put(chunk):
+                        return
+                    chunk = []
+            if chunk and not put(chunk):
+                return
+            put(_END)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            put(exc)
+
+    thread = threading.Thread(target=produce, name="backfill-parse", daemon=True)
+    thread.start()
+    try:
+        while True:
+            value = slots.get()
+            if value is _END:
+                return
+            if isinstance(value, BaseException):
+                raise value
+            yield cast(_Chunk, value)
+    finally:
+        cancelled.set()
+        thread.join()
+
+
+def _store_file(
     rt: Runtime,
     source_id: int,
+    path: Path,
     items: Iterator[ReportRecord | Rejected],
     summary: BackfillSummary,
     bar: tqdm[None],
-) -> None:
-    pending: list[ReportRecord] = []
+) -> tuple[int, StoreResult, int]:
+    """Store one file's items a chunk per transaction; returns (read, stored, rejected)."""
     now = datetime.now(tz=UTC)
-
-    def flush() -> None:
+    read, rejected, stored = 0, 0, StoreResult()
+    for chunk in _chunks(items):
+        records: list[ReportRecord] = []
+        for item in chunk:
+            if isinstance(item, Rejected):
+                summary.reject(path, item)
+                rejected += 1
+            else:
+                records.append(item)
         with rt.sessions.begin() as session:
-            summary.stored.add(store_reports(session, source_id, pending, fetched_at=now))
-        pending.clear()
+            result = store_reports(session, source_id, records, fetched_at=now)
+            if result.new:
+                session.execute(
+                    update(Source)
+                    .where(Source.id == source_id)
+                    .values(reports_total=Source.reports_total + result.new)
+                )
+        stored.add(result)
+        summary.stored.add(result)
+        read += len(chunk)
+        summary.read += len(chunk)
+        bar.update(len(chunk))
+    return read, stored, rejected
 
-    for item in items:
-        summary.read += 1
-        bar.update(1)
-        if isinstance(item, Rejected):
-            summary.rejected[item.reason] += 1
-            continue
-        pending.append(item)
-        if len(pending) >= COMMIT_EVERY:
-            flush()
-    if pending:
-        flush()
+
+def _log_fetch(
+    rt: Runtime,
+    source_id: int,
+    *,
+    started: datetime,
+    duration: float,
+    counts: tuple[int, StoreResult, int] | None,
+    error: str | None,
+) -> None:
+    read, stored, rejected = counts or (0, StoreResult(), 0)
+    with rt.sessions.begin() as session:
+        session.add(
+            Fetch(
+                source_id=source_id,
+                started_at=started,
+                duration_ms=round(duration * 1000),
+                status="error" if error else "ok",
+                items_read=read,
+                items_new=stored.new,
+                items_updated=stored.updated,
+                items_rejected=rejected,
+                error=error,
+            )
+        )
+
+
+def _import_file(
+    rt: Runtime,
+    path: Path,
+    *,
+    kind: str | None,
+    voice: str,
+    source_name: str | None,
+    sources: dict[str, int],
+    summary: BackfillSummary,
+    bar: tqdm[None],
+) -> None:
+    with path.open("rb") as handle:
+        file_kind = kind or detect_kind(path.name, handle.read(DETECT_HEAD_BYTES))
+        handle.seek(0)
+        if file_kind is None:
+            raise SourceError("cannot tell what kind of file this is (rss, acled or gdelt); give --kind")
+        if file_kind not in sources:
+            sources[file_kind] = _archive_source(rt, file_kind, voice, source_name)
+        bar.set_description(path.name)
+        warnings: list[str] = []
+        items = stream_document(
+            cast(SourceKind, file_kind),
+            handle,
+            now=datetime.now(tz=UTC),
+            max_whole_bytes=MAX_WHOLE_DOCUMENT,
+            warnings=warnings,
+        )
+        started, clock = datetime.now(tz=UTC), time.monotonic()
+        try:
+            counts = _store_file(rt, sources[file_kind], path, items, summary, bar)
+        except SourceError as exc:
+            _log_fetch(
+                rt, sources[file_kind], started=started, duration=0.0, counts=None, error=f"{path}: {exc}"
+            )
+            raise
+        summary.warnings.extend(f"{path.name}: {w}" for w in warnings)
+        _log_fetch(
+            rt,
+            sources[file_kind],
+            started=started,
+            duration=time.monotonic() - clock,
+            counts=counts,
+            error="; ".join(warnings)[:2000] or None,
+        )
 
 
 def backfill(
@@ -126,24 +281,23 @@ def backfill(
     voice: str,
     evaluate: bool = True,
 ) -> BackfillSummary:
+    """Import files and folders; a file that cannot be read is refused and the rest go on."""
     summary = BackfillSummary()
     sources: dict[str, int] = {}
     with tqdm(unit=" items", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
         for path in _files(paths):
             summary.files += 1
             try:
-                with path.open("rb") as handle:
-                    file_kind = kind or detect_kind(path.name, handle.read(65536))
-                    handle.seek(0)
-                    if file_kind is None:
-                        raise SourceError("cannot tell what kind of file this is; give --kind")
-                    if file_kind not in sources:
-                        sources[file_kind] = _archive_source(rt, file_kind, voice, source_name)
-                    bar.set_description(path.name)
-                    items = stream_document(
-                        cast(SourceKind, file_kind), cast(IO[bytes], handle), now=datetime.now(tz=UTC)
-                    )
-                    _store_stream(rt, sources[file_kind], items, summary, bar)
+                _import_file(
+                    rt,
+                    path,
+                    kind=kind,
+                    voice=voice,
+                    source_name=source_name,
+                    sources=sources,
+                    summary=summary,
+                    bar=bar,
+                )
             except (OSError, SourceError) as exc:
                 summary.failed_files.append((str(path), str(exc)))
                 logger.warning("refused %s: %s", path, exc)

@@ -22,6 +22,7 @@ from db.queries.config_sync import sync_settings
 from jobs.registry import JOBS
 from jobs.runner import run_job
 from service.metrics import MetricsServer
+from service.notify import start_delivery_listener
 from service.runtime import Runtime
 
 __all__ = ["prepare", "run_cycle", "run_daemon"]
@@ -113,6 +114,8 @@ def run_daemon(rt: Runtime) -> int:
                 logger.debug("could not wake %s", job_id, exc_info=True)
 
     rt.wake = wake
+    # Alerts committed by another replica wake this one's delivery job too.
+    listener = start_delivery_listener(rt)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         logger.info("received %s; stopping", signal.Signals(signum).name)
@@ -133,6 +136,7 @@ def run_daemon(rt: Runtime) -> int:
 
     threading.Thread(target=drain, daemon=True).start()
     clean = finished.wait(STOP_GRACE)
+    listener.stop()
     if metrics is not None:
         metrics.shutdown()
     if not clean:
@@ -145,8 +149,13 @@ def _start_metrics(rt: Runtime) -> MetricsServer | None:
     port = rt.settings.daemon.metrics_port
     if port is None:
         return None
-    from service.metrics import serve
+    from service.metrics import JOB_FAILURES, LEASE_TAKEOVERS, serve
 
+    # Labelled counters are absent until first incremented; start them at zero so that
+    # rate() and "increase() > 0" alerts work before the first failure or takeover.
+    for spec in JOBS:
+        JOB_FAILURES.labels(spec.id)
+        LEASE_TAKEOVERS.labels(spec.id)
     return serve(rt, host=rt.settings.daemon.metrics_host, port=port)
 
 

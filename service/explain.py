@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Citation, CommitmentVersion, Observation, Report, Source, Violation
-from db.queries.violations import _candidate, candidate_query
+from db.queries.evidence import candidate_from_row, candidate_query
 from service.errors import NotFound
 from service.rules import Terms, rule_for
 
@@ -78,7 +78,7 @@ def explain_violation(session: Session, violation_id: str) -> str:
         ).one_or_none()
         if row is None:
             continue
-        match = rule.judge(_candidate(row), terms)
+        match = rule.judge(candidate_from_row(row), terms)
         if match is not None:
             out.extend(f"    - {reason}" for reason in match.reasons)
     return "\n".join(out)

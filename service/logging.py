@@ -41,6 +41,9 @@ def configure_logging(*, level: str = "INFO", json: bool | None = None) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # A wake-up that arrives while the job is running is skipped by design; APScheduler
+    # would warn about each one.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),

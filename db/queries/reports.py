@@ -1,4 +1,13 @@
-"""Storing reports: once per (source, external id), edits recognised by their content."""
+"""Storing reports: once per (source, external id), edits recognised by their content.
+
+One statement per batch: the batch travels as one array per column and is
+``unnest``-ed server side into ``INSERT … ON CONFLICT DO UPDATE … WHERE the content
+changed``. That keeps a backfill at tens of thousands of rows a second, where a
+multi-row ``VALUES`` list spends most of its time building and binding parameters.
+An unchanged report is not touched; an edited one (ACLED bumps ``timestamp``) is
+rewritten in place, its extraction re-queued and its violations marked for a full
+re-evaluation.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +18,36 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, literal_column, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from db.models import Citation, Commitment, Report, Violation
+from db.models import Citation, Commitment, Violation
 from service.records import ReportRecord
 
-__all__ = ["StoreResult", "content_hash", "store_reports"]
+__all__ = ["BATCH", "StoreResult", "content_hash", "store_reports"]
 
-#: Rows per INSERT statement: large enough to amortise round trips, small enough
-#: to keep memory flat during a backfill.
-BATCH = 1000
+#: Rows per statement: large enough to amortise round trips, small enough to keep
+#: memory flat during a backfill.
+BATCH = 2000
+
+_UPSERT = """
+INSERT INTO reports AS r (source_id, external_id, url, title, text, published_at, published_raw,
+                          fetched_at, content_hash, version, raw)
+SELECT %(source_id)b, t.external_id, t.url, t.title, t.text, t.published_at, t.published_raw,
+       %(fetched_at)b, t.content_hash, t.version, t.raw::jsonb
+  FROM unnest(%(external_id)b::text[], %(url)b::text[], %(title)b::text[], %(text)b::text[],
+              %(published_at)b::timestamptz[], %(published_raw)b::text[], %(content_hash)b::text[],
+              %(version)b::text[], %(raw)b::text[])
+       AS t(external_id, url, title, text, published_at, published_raw, content_hash, version, raw)
+ON CONFLICT (source_id, external_id) DO UPDATE
+   SET url = excluded.url, title = excluded.title, text = excluded.text,
+       published_at = excluded.published_at, published_raw = excluded.published_raw,
+       fetched_at = excluded.fetched_at, content_hash = excluded.content_hash,
+       version = excluded.version, raw = excluded.raw,
+       extracted_with = NULL, updated_at = now()
+ WHERE r.content_hash IS DISTINCT FROM excluded.content_hash
+RETURNING r.id, (r.xmax = 0) AS inserted
+"""
 
 
 @dataclass
@@ -36,26 +63,40 @@ class StoreResult:
 
 
 def content_hash(record: ReportRecord) -> str:
+    """What makes two versions of a report different: its words, link, date and revision."""
     payload = json.dumps(
         [record.url, record.title, record.text, record.published_raw, record.version], ensure_ascii=False
     )
     return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
-def _row(source_id: int, record: ReportRecord, fetched_at: datetime) -> dict[str, Any]:
-    return {
-        "source_id": source_id,
-        "external_id": record.external_id,
-        "url": record.url,
-        "title": record.title,
-        "text": record.text,
-        "published_at": record.published_at,
-        "published_raw": record.published_raw,
-        "fetched_at": fetched_at,
-        "content_hash": content_hash(record),
-        "version": record.version,
-        "raw": record.raw,
-    }
+def _no_nul(value: str | None) -> str | None:
+    # PostgreSQL refuses NUL in text; the parsers remove it, this is the last line of defence.
+    if value is not None and "\x00" in value:
+        return value.replace("\x00", "")
+    return value
+
+
+def _strip_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_strip_nul(k): _strip_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strip_nul(v) for v in value]
+    return value
+
+
+#: One encoder for every row: ``json.dumps`` with options builds a new one per call.
+_RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _raw_json(raw: dict[str, Any]) -> str:
+    text = _RAW_ENCODER.encode(raw)
+    # jsonb refuses the \u0000 escape as well as a bare NUL.
+    if "\\u0000" in text:
+        text = _RAW_ENCODER.encode(_strip_nul(raw))
+    return text
 
 
 def store_reports(
@@ -63,44 +104,46 @@ def store_reports(
 ) -> StoreResult:
     """Insert new reports, update edited ones (and queue their re-extraction), skip the rest."""
     result = StoreResult()
-    batch: list[dict[str, Any]] = []
+    batch: dict[str, ReportRecord] = {}
     for record in records:
-        batch.append(_row(source_id, record, fetched_at))
+        # A document can repeat an item; the last copy wins, as ON CONFLICT cannot
+        # touch one row twice in a statement.
+        batch[record.external_id] = record
         if len(batch) >= BATCH:
-            result.add(_store_batch(session, batch))
-            batch = []
+            result.add(_store_batch(session, source_id, list(batch.values()), fetched_at))
+            batch = {}
     if batch:
-        result.add(_store_batch(session, batch))
+        result.add(_store_batch(session, source_id, list(batch.values()), fetched_at))
     return result
 
 
-def _store_batch(session: Session, rows: Sequence[dict[str, Any]]) -> StoreResult:
-    # A feed can repeat an item; the last copy wins, as ON CONFLICT cannot touch a row twice.
-    unique = list({row["external_id"]: row for row in rows}.values())
-    insert_stmt = insert(Report).values(unique)
-    stmt: Any = insert_stmt.on_conflict_do_update(
-        index_elements=[Report.source_id, Report.external_id],
-        set_={
-            "url": insert_stmt.excluded.url,
-            "title": insert_stmt.excluded.title,
-            "text": insert_stmt.excluded.text,
-            "published_at": insert_stmt.excluded.published_at,
-            "published_raw": insert_stmt.excluded.published_raw,
-            "fetched_at": insert_stmt.excluded.fetched_at,
-            "content_hash": insert_stmt.excluded.content_hash,
-            "version": insert_stmt.excluded.version,
-            "raw": insert_stmt.excluded.raw,
-            "extracted_with": None,
-            "updated_at": func.now(),
-        },
-        where=Report.content_hash != insert_stmt.excluded.content_hash,
-    ).returning(Report.id, literal_column("xmax = 0").label("inserted"))
-    changed = session.execute(stmt).all()
-    new = sum(1 for row in changed if row.inserted)
-    edited_ids = [row.id for row in changed if not row.inserted]
+def _store_batch(
+    session: Session, source_id: int, records: Sequence[ReportRecord], fetched_at: datetime
+) -> StoreResult:
+    params: dict[str, Any] = {
+        "source_id": source_id,
+        "fetched_at": fetched_at,
+        "external_id": [_no_nul(r.external_id) for r in records],
+        "url": [_no_nul(r.url) for r in records],
+        "title": [_no_nul(r.title) for r in records],
+        "text": [_no_nul(r.text) for r in records],
+        "published_at": [r.published_at for r in records],
+        "published_raw": [_no_nul(r.published_raw) for r in records],
+        "content_hash": [content_hash(r) for r in records],
+        "version": [_no_nul(r.version) for r in records],
+        "raw": [_raw_json(r.raw) for r in records],
+    }
+    # Straight to the driver, in binary: SQLAlchemy would re-bind the arrays for nothing, and
+    # psycopg's text-format array dumper escapes every element with a regex (5x slower).
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor:
+        cursor.execute(_UPSERT, params)
+        changed = cursor.fetchall()
+    new = sum(1 for _, inserted in changed if inserted)
+    edited_ids = [report_id for report_id, inserted in changed if not inserted]
     if edited_ids:
         _queue_dependents(session, edited_ids)
-    return StoreResult(new=new, updated=len(edited_ids), unchanged=len(rows) - len(changed))
+    return StoreResult(new=new, updated=len(edited_ids), unchanged=len(records) - len(changed))
 
 
 def _queue_dependents(session: Session, report_ids: Sequence[int]) -> None:

@@ -54,6 +54,8 @@ DEFAULT_DEADLINE = 15.0
 #: Enough of a response body to keep the connection reusable; receivers' bodies are ignored.
 MAX_DRAINED_BYTES = 64 * 1024
 MAX_ERROR_LENGTH = 200
+#: How much of a response body an outcome keeps for operators to read.
+MAX_ANSWER_LENGTH = 200
 #: Retry-After above this is treated as this (seconds).
 RETRY_AFTER_CAP = 3600.0
 
@@ -81,6 +83,8 @@ class SendOutcome:
     retry_after: float | None
     #: Seconds the attempt took.
     elapsed: float
+    #: The start of the receiver's response body, as text (for ``webhooks test``).
+    answer: str = ""
 
 
 def build_client(
@@ -155,9 +159,15 @@ class _Attempt:
         status_code: int | None = None,
         error: str | None = None,
         retry_after: float | None = None,
+        answer: bytes = b"",
     ) -> SendOutcome:
         if error is not None:
             error = redact(error, _url_secrets(self.url))[:MAX_ERROR_LENGTH]
+        text = ""
+        if answer:
+            # A receiver may echo the request URL back; it is cleaned like an error.
+            text = answer[:MAX_ANSWER_LENGTH].decode("utf-8", "replace")
+            text = redact(text, _url_secrets(self.url))[:MAX_ANSWER_LENGTH]
         result = SendOutcome(
             delivered=delivered,
             retryable=retryable,
@@ -165,6 +175,7 @@ class _Attempt:
             error=error,
             retry_after=retry_after,
             elapsed=time.monotonic() - self.started,
+            answer=text,
         )
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
@@ -188,30 +199,42 @@ def _transport_error_text(exc: httpx.TransportError) -> str:
     return f"{type(exc).__name__}: {detail}"
 
 
-def _drain(response: httpx.Response, deadline_at: float) -> None:
-    """Read a little of the body so the connection can be reused, within the deadline."""
+def _drain(response: httpx.Response, deadline_at: float) -> bytes:
+    """Read a little of the body so the connection can be reused, within the deadline.
+
+    Returns the body's first bytes (raw, as sent: an operator reads them, nothing parses them).
+    """
     if response.is_stream_consumed:
-        return  # already in memory (a response built in-process, as in tests)
+        try:
+            return response.content[:MAX_ANSWER_LENGTH]  # built in-process, as in tests
+        except httpx.ResponseNotRead:
+            return b""
     received = 0
+    head = b""
     try:
         for chunk in response.iter_raw():
+            if len(head) < MAX_ANSWER_LENGTH:
+                head += chunk[: MAX_ANSWER_LENGTH - len(head)]
             received += len(chunk)
             if received > MAX_DRAINED_BYTES or time.monotonic() > deadline_at:
-                return  # closing an unread response drops the connection, which is what we want
+                break  # closing an unread response drops the connection, which is what we want
     except httpx.TransportError:
         # The status line is what counts; a body cut short changes nothing.
-        return
+        pass
+    return head
 
 
-def _classify(attempt: _Attempt, response: httpx.Response) -> SendOutcome:
+def _classify(attempt: _Attempt, response: httpx.Response, answer: bytes) -> SendOutcome:
     status = response.status_code
     if 200 <= status < 300:
-        return attempt.outcome(delivered=True, status_code=status)
+        return attempt.outcome(delivered=True, status_code=status, answer=answer)
     reason = response.reason_phrase or ""
     text = f"HTTP {status} {reason}".rstrip()
     if status in RETRYABLE_STATUSES or status >= 500:
         retry_after = parse_retry_after(response.headers.get("retry-after"), cap=RETRY_AFTER_CAP)
-        return attempt.outcome(retryable=True, status_code=status, error=text, retry_after=retry_after)
+        return attempt.outcome(
+            retryable=True, status_code=status, error=text, retry_after=retry_after, answer=answer
+        )
     if 300 <= status < 400:
         location = response.headers.get("location")
         where = ""
@@ -221,7 +244,7 @@ def _classify(attempt: _Attempt, response: httpx.Response) -> SendOutcome:
             except (httpx.InvalidURL, TypeError, ValueError):
                 where = " to an invalid location"
         text = f"{text}: redirect{where} not followed"
-    return attempt.outcome(status_code=status, error=text)
+    return attempt.outcome(status_code=status, error=text, answer=answer)
 
 
 def _refuse_by_name(attempt: _Attempt, parsed: httpx.URL) -> SendOutcome | None:
@@ -318,7 +341,7 @@ def send(
                     status_code=response.status_code,
                     error=str(NonPublicAddressError(parsed.host, address)),
                 )
-        _drain(response, attempt.started + deadline)
-        return _classify(attempt, response)
+        answer = _drain(response, attempt.started + deadline)
+        return _classify(attempt, response, answer)
     finally:
         response.close()

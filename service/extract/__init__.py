@@ -22,6 +22,7 @@ from service.records import Observation, Party, ReportInput
 
 __all__ = ["DEFAULT_PARTIES", "EXTRACTOR_VERSION", "Extractor"]
 
+
 def _source_digest() -> str:
     # Any change to the extraction code is a new extractor: stored observations were
     # derived by the old one and are recomputed. Hashing the package's own sources

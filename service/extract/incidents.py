@@ -106,10 +106,25 @@ def anchor_denials(attacks: Sequence[Draft], denials: list[Draft]) -> None:
             continue
         accused = next((a for a in attacks if a.actor == denial.actor), None)
         if accused is None:
+            # No accusation in the report itself: a denial that restates the denied attack
+            # ("... a strike on Chernigov on the morning of 4 February is a provocation") dates
+            # the vaguer denials that follow it.
+            accused = next(
+                (
+                    d
+                    for d in denials
+                    if d is not denial and d.denial and d.actor == denial.actor and d.time_explicit
+                ),
+                None,
+            )
+        if accused is None:
             continue
-        # The denial answers that accusation, wherever else its own sentence wanders.
-        denial.span, denial.time_explicit = accused.span, accused.time_explicit
-        denial.place, denial.place_explicit = accused.place, accused.place_explicit
+        # The denial answers that accusation, wherever else its own sentence wanders; but an
+        # accusation that says nothing of time or place does not erase what the denial says.
+        if accused.time_explicit or not denial.time_explicit:
+            denial.span, denial.time_explicit = accused.span, accused.time_explicit
+        if accused.place_explicit or not denial.place_explicit:
+            denial.place, denial.place_explicit = accused.place, accused.place_explicit
         if not denial.targets:
             denial.targets = list(accused.targets)
 

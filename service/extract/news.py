@@ -38,6 +38,7 @@ from service.extract.vocabulary import (
     commitment_spans,
     consequence_spans,
     denial_offset,
+    denial_scopes,
     find_trigger,
     has_attack_cue,
     is_habitual,
@@ -45,6 +46,7 @@ from service.extract.vocabulary import (
     is_hypothetical,
     is_intercepted,
     is_negated,
+    retaliation_spans,
     targets_of,
 )
 from service.extract.when import TimeSpan, default_span, resolve_time
@@ -59,6 +61,18 @@ _UTC = ZoneInfo("UTC")
 _PROXIMITY = re.compile(
     r"\b(?:near|outside|around|close to|(?:\d+|several|a few)\s*(?:km|kilometres|kilometers|miles)\s+"
     r"(?:\w+\s+)?(?:of|from)|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# Where the fire came from, not where it landed: "launched from Kursk region", "firing from
+# across the Dnipro", "from the direction of Enerhodar", "from occupied Oleshky".
+_ORIGIN = re.compile(
+    r"\b(?:(?:launched|launching|fired|firing|shelling|attacking|striking|flying|flew|coming|came|took off"
+    r"|taking off|operating|approaching|shot|sent)\s+from|from\s+(?:across|over|beyond|behind)"
+    r"|from\s+the\s+(?:direction|territory|side|area)\s+of|from\s+positions\s+(?:in|near|around|outside)"
+    r"|from\s+(?:the\s+)?(?:(?:russian-|ukrainian-|temporarily\s+)?occupied"
+    r"|(?:left|right|opposite|other)\s+bank\s+(?:of|in|near)))"
+    r"(?:\s+(?:the|a|an))?(?:\s+(?:former|occupied|russian-occupied|temporarily|nearby|neighbouring"
+    r"|neighboring|southern|northern|eastern|western|border))?\s+$",
     re.IGNORECASE,
 )
 _SPECIFICITY = {
@@ -79,6 +93,28 @@ _ENEMY_OBJECT = re.compile(
 )
 _ENEMY_SUBJECT = re.compile(
     r"\bthe enemy(?:'s)?\s+(?!personnel|positions?|equipment|targets?)\w+", re.IGNORECASE
+)
+# "Statements by the", "claims from", "allegations of": whose claim is being restated.
+_CLAIM_BY = re.compile(
+    r"\b(?:statements?|claims?|reports?|allegations?|accusations?|assertions?|information|reporting)"
+    r"\s+(?:made\s+|issued\s+|spread\s+)?(?:by|of|from)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_SELF_REFERENCE = re.compile(r"\b(?:it|its|we|our)\b", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:by|about|of|on|against|from|at|to|over|for)\s+(?:the\s+)?$", re.IGNORECASE
+)
+# The words between an attack verb and the party it was aimed at: "on a stronghold of",
+# "against positions of the", "at".
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:on|against|at|targeting|of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# The other side's forces after its name: "Ukrainian armed formations", "the Russian army's".
+_FORCE_AFTER = re.compile(
+    r"(?:'s|’s)?\s+(?:[\w-]+\s+){0,2}?(?:formations|forces|army|troops|units|militants|nationalists"
+    r"|servicemen|soldiers|positions|military|manpower|personnel|mercenaries|strongholds?|brigades?)\b",
+    re.IGNORECASE,
 )
 _BLAMING = re.compile(r"\b(?:blam|accus)(?:ed|es|ing|e)\b", re.IGNORECASE)
 _CLOCK_AFTER = re.compile(r"\s+(?:time|standard time|summer time)\b", re.IGNORECASE)
@@ -147,17 +183,21 @@ class NewsExtractor:
         analysis = blank(sentence, commitment_spans(sentence))
         speakers = self.lexicon.speakers(analysis)
         speaker_spans = [(s.start, s.end) for s in speakers]
-        unspoken = blank(analysis, speaker_spans)
+        # What a denial denies ("denied launching any such attack") is not an attack reported.
+        unspoken = blank(analysis, [*speaker_spans, *denial_scopes(sentence)])
         affirmative: list[tuple[int, int, int]] = []  # clause start, end, trigger offset in clause
         negated = False
         # Denials are read on the sentence as written: "complying with the pause on strikes".
         denial_clause: tuple[int, int] | None = None
+        if denial_at is not None:
+            denial_clause = next((c for c in split_clauses(sentence) if denial_at < c[1]), None)
         for c_start, c_end in split_clauses(unspoken):
             clause = unspoken[c_start:c_end]
-            if denial_at is not None and denial_clause is None and denial_at < c_end:
-                denial_clause = (c_start, c_end)
             if is_negated(clause):
                 negated = True
+                if denial_clause is None and self._denies_own_attack(ctx, clause, speakers):
+                    # "Our forces did not strike Sumy", said by the accused: a denial.
+                    denial_clause = (c_start, c_end)
                 continue
             trigger = find_trigger(clause)
             if trigger is None or is_habitual(clause):
@@ -173,8 +213,59 @@ class NewsExtractor:
         if denial_clause is not None:
             denial = self._denial_draft(ctx, index, start, end, analysis, speakers, denial_clause)
             if denial is not None:
+                drafts = self._answered(sentence, speakers, drafts, denial)
                 drafts.append(denial)
         return drafts
+
+    def _answered(
+        self, sentence: str, speakers: Sequence[Speaker], drafts: list[Draft], denial: Draft
+    ) -> list[Draft]:
+        """The attacks of a sentence in which ``denial.actor`` denies.
+
+        The accused does not assert its own attack in the same breath as its denial, nor
+        report that none happened: the denial says both. An attack it restates as the
+        other side's claim ("statements by the Kyiv regime about an alleged strike by
+        Russian drones ... are a provocation") is that side's allegation, in its voice.
+        """
+        accuser = self._accuser(sentence, speakers, denial.actor)
+        kept = []
+        for draft in drafts:
+            if draft.negated and draft.actor in (None, denial.actor):
+                continue
+            if draft.actor == denial.actor and draft.voice == denial.actor:
+                if accuser is None:
+                    continue
+                draft.voice = accuser
+            kept.append(draft)
+        return kept
+
+    def _accuser(self, sentence: str, speakers: Sequence[Speaker], denier: str | None) -> str | None:
+        """The other party whose claim a denial restates: "statements by the Kyiv regime", "X alleged"."""
+        for speaker in speakers:
+            if (
+                speaker.party
+                and speaker.party != denier
+                and speaker.verb.startswith(("alleg", "accus", "claim"))
+            ):
+                return speaker.party
+        for mention in self.lexicon.mentions(sentence):
+            if mention.code != denier and _CLAIM_BY.search(
+                sentence, max(mention.start - 50, 0), mention.start
+            ):
+                return mention.code
+        return None
+
+    def _denies_own_attack(self, ctx: _Context, clause: str, speakers: Sequence[Speaker]) -> bool:
+        """A negated attack whose subject is the speaker's own side ("the Russian Armed Forces
+        have not carried out any strikes", in Russia's voice; "it did not strike", said by Moscow)."""
+        voice = ctx.report.source_voice
+        party = voice if voice in self.lexicon.codes else next((s.party for s in speakers if s.party), None)
+        if party is None:
+            return False
+        agents = self.lexicon.agents(clause)
+        if agents:
+            return agents[0][1] == party
+        return _OWN_SIDE.search(clause) is not None or _SELF_REFERENCE.search(clause) is not None
 
     def _attack_drafts(
         self,
@@ -205,7 +296,8 @@ class NewsExtractor:
         if actor is None and speaker_party and self.lexicon.self_claim(analysis):
             actor = speaker_party
         if actor is None:
-            actor = self._actor_from_own_voice(ctx.report.source_voice, analysis)
+            trigger_at = affirmative[0][0] + affirmative[0][2] if affirmative else None
+            actor = self._actor_from_own_voice(ctx.report.source_voice, analysis, mentions, trigger_at)
         voice = self._voice(ctx, sentence, speakers, actor)
         if affirmative:
             clauses = " ".join(unspoken[a:b] for a, b, _ in affirmative)
@@ -214,11 +306,12 @@ class NewsExtractor:
         else:
             clauses, hypothetical = unspoken, False
         target_text = blank(clauses, consequence_spans(clauses))
-        places = self._sentence_places(ctx, start, end, speakers)
+        places = self._sentence_places(ctx, start, end, speakers, retaliation_spans(sentence))
         drafts = []
         located: list[tuple[PlaceMention | None, bool]] = list(places) or [(None, False)]
+        anchor = affirmative[0][0] + affirmative[0][2] if affirmative else None
         for place, proximity in located:
-            span, explicit_time = self._time(ctx, sentence, [(place, proximity)] if place else [])
+            span, explicit_time = self._time(ctx, sentence, [(place, proximity)] if place else [], anchor)
             historical = span.historical or is_historical(sentence, ctx.published.year)
             drafts.append(
                 Draft(
@@ -253,9 +346,16 @@ class NewsExtractor:
         speakers: Sequence[Speaker],
         clause: tuple[int, int],
     ) -> Draft | None:
-        party = next((s.party for s in speakers if s.party and s.start < clause[1]), None)
+        # Who alleges is the accuser: "statements by the Kyiv regime alleged ... are a provocation".
+        party = next(
+            (s.party for s in speakers if s.party and s.start < clause[1] and not s.verb.startswith("alleg")),
+            None,
+        )
         if party is None:
-            for mention in self.lexicon.mentions(ctx.text[start:end][: clause[1]]):
+            sentence = ctx.text[start:end]
+            for mention in self.lexicon.mentions(sentence[: clause[1]]):
+                if _PREPOSITION_BEFORE.search(sentence, max(mention.start - 12, 0), mention.start):
+                    continue  # "statements by the Kyiv regime", "a strike by Russian drones": not the denier
                 if mention.kind != "capital" or mention.government:
                     party = mention.code
                     break
@@ -288,11 +388,26 @@ class NewsExtractor:
 
     # --- the pieces ----------------------------------------------------------------------
 
-    def _actor_from_own_voice(self, voice: str, text: str) -> str | None:
-        """A party's own statement: "our forces hit enemy positions" is the speaker's attack."""
+    def _actor_from_own_voice(
+        self, voice: str, text: str, mentions: Sequence[Mention] = (), trigger_at: int | None = None
+    ) -> str | None:
+        """A party's own statement: "our forces hit enemy positions" is the speaker's attack.
+
+        So is an attack by an unnamed or unit-named subject ("Units of the North group
+        delivered a strike") on the other party named as its object ("a stronghold of
+        Ukrainian armed formations"): a bulletin names its own side by unit, the enemy by name.
+        """
         if voice not in self.lexicon.codes:
             return None
         if _OWN_SIDE.search(text) or _ENEMY_OBJECT.search(text):
+            return voice
+        if trigger_at is not None and any(
+            m.code != voice
+            and m.start > trigger_at
+            and _OBJECT_BEFORE.search(text, max(m.start - 50, trigger_at), m.start)
+            and _FORCE_AFTER.match(text, m.end)
+            for m in mentions
+        ):
             return voice
         if _ENEMY_SUBJECT.search(text):
             return self.lexicon.other_party(voice)
@@ -312,13 +427,26 @@ class NewsExtractor:
         return source
 
     def _sentence_places(
-        self, ctx: _Context, start: int, end: int, speakers: Sequence[Speaker]
+        self,
+        ctx: _Context,
+        start: int,
+        end: int,
+        speakers: Sequence[Speaker],
+        elsewhere: Sequence[tuple[int, int]] = (),
     ) -> list[tuple[PlaceMention, bool]]:
-        """The places a sentence puts its event in, most specific, one per distinct area."""
+        """The places a sentence puts its event in, most specific, one per distinct area.
+
+        Places in an attributed speaker, in ``elsewhere`` (the other side's attack that a
+        retaliation answers) and where the fire came from ("launched from Kursk region")
+        are not where the attack landed.
+        """
         candidates = [
             p
             for p in ctx.places
-            if start <= p.start < end and not any(s.start <= p.start - start < s.end for s in speakers)
+            if start <= p.start < end
+            and not any(s.start <= p.start - start < s.end for s in speakers)
+            and not any(a <= p.start - start < b for a, b in elsewhere)
+            and not _comes_from(ctx.text, max(p.start - 60, start), p.start)
         ]
         kept: list[PlaceMention] = []
         for place in candidates:
@@ -341,14 +469,18 @@ class NewsExtractor:
         )
 
     def _time(
-        self, ctx: _Context, sentence: str, places: Sequence[tuple[PlaceMention, bool]]
+        self,
+        ctx: _Context,
+        sentence: str,
+        places: Sequence[tuple[PlaceMention, bool]],
+        anchor: int | None = None,
     ) -> tuple[TimeSpan, bool]:
         tz = ctx.tz
         for place, _ in places:
             if place.place.timezone:
                 tz = ZoneInfo(place.place.timezone)
                 break
-        span = resolve_time(sentence, published_at=ctx.published, tz=tz)
+        span = resolve_time(sentence, published_at=ctx.published, tz=tz, anchor=anchor)
         if span is not None:
             return span, True
         return default_span(ctx.published, tz), False
@@ -374,6 +506,11 @@ class NewsExtractor:
         own_voice = ctx.report.source_voice == victim
         draft.actor = attacker
         draft.inferred_penalty = 0.25 if named_elsewhere or own_voice else 0.4
+
+
+def _comes_from(text: str, start: int, end: int) -> bool:
+    """Whether the place ending the span ``text[start:end]`` is where the fire came from."""
+    return "from" in text[start:end].lower() and _ORIGIN.search(text, start, end) is not None
 
 
 def _nearest_agent(

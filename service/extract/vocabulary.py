@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = [
     "ANAPHORIC_ATTACK",
@@ -20,6 +21,7 @@ __all__ = [
     "commitment_spans",
     "consequence_spans",
     "denial_offset",
+    "denial_scopes",
     "find_trigger",
     "has_attack_cue",
     "has_weapon",
@@ -28,6 +30,7 @@ __all__ = [
     "is_hypothetical",
     "is_intercepted",
     "is_negated",
+    "retaliation_spans",
     "targets_of",
 ]
 
@@ -61,15 +64,32 @@ _WEAPON = (
     r"|troops|forces|soldiers|units|formations|infantry|aviation"
 )
 
+# What falls from a downed drone or missile still hits: "falling debris set a refinery on fire".
+_DEBRIS = r"debris|wreckage|fragments?"
+_DEBRIS_RE = re.compile(rf"\b(?:{_DEBRIS})\b", _I)
+# Fire as the damage done; it takes a weapon or debris ("an electrical fault caused a fire" is none).
+_FIRE_RE = re.compile(
+    r"\b(?:caus|start|spark)(?:ed|es|s|ing)?\s+(?:a\s+|the\s+)?(?:\w+\s+)?fires?\b|\bset\s+fire\s+to\b"
+    r"|\bset\s+(?:[\w'’-]+\s+){1,6}?(?:ablaze|alight|on fire)\b",
+    _I,
+)
 _STRONG_RE = re.compile(rf"\b(?:{_STRONG_VERB})\b", _I)
 _WEAK_RE = re.compile(rf"\b(?:{_WEAK_VERB})\b", _I)
 _NOUN_RE = re.compile(rf"\b(?:{_ATTACK_NOUN})\b", _I)
 _WEAPON_RE = re.compile(rf"\b(?:{_WEAPON})\b", _I)
 
-#: "The attack came hours after ...": a back-reference to an attack already reported.
+# Ranking words of a summary: "the only attack on the capital since ...", "the heaviest
+# strike on the city since ...", "the largest drone attack of the war".
+_RANKING = (
+    r"only|first|second|third|fourth|fifth|last|latest|biggest|largest|heaviest|deadliest|worst|fiercest"
+    r"|strongest|longest|greatest|most\s+[\w-]+|(?:one|another)\s+of\s+the\s+(?:[\w-]+\s+)?"
+)
+#: "The attack came hours after ...", "It was the heaviest strike on the city since ...":
+#: a back-reference to, or a summary of, an attack already reported.
 ANAPHORIC_ATTACK = re.compile(
-    r"\b(?:the|this|that|these|those|its|their)\s+(?:(?:latest|first|last|same|new|overnight|"
-    r"deliberate)\s+)?(?:attacks?|strikes?|shelling|barrages?|bombardments?|bombing|assaults?|destruction)\b",
+    rf"\b(?:the|this|that|these|those|its|their)\s+(?:(?:{_RANKING})\s+(?:[\w-]+\s+){{0,2}}?"
+    r"|(?:same|new|overnight|deliberate)\s+)?"
+    r"(?:attacks?|strikes?|shelling|barrages?|bombardments?|bombing|assaults?|destruction)\b",
     _I,
 )
 
@@ -80,10 +100,23 @@ _PAUSE_WORDS = (
     r"|stop(?:s|ped|ping)?|cease(?:s|d)?|ceasing|end(?:s|ed|ing)?|bans?|suspen(?:d|ds|ded|ding|sion)"
     r"|freeze|renounc(?:e|es|ed|ing)|abstain(?:s|ed|ing)?|pledg(?:e|es|ed)|commitment"
 )
+# The rest of a pause's object phrase, up to a new verb: "a moratorium on strikes against
+# energy facilities" stops before "and carried out no strikes on Chernigov".
+_PHRASE_TAIL = (
+    r"(?:(?!\s(?:and|but)\s+(?:has\s+|have\s+|had\s+|also\s+|then\s+)?(?:carried|struck|hit|launched|fired"
+    r"|shot|said|attacked|shelled|targeted|continued|kept|resumed|observed|violated|broke|denied|accused"
+    r"|insisted|added|stressed)\b)[^,.;])*"
+)
+# A gerund's object runs to the next clause word: "to stop hitting Russian fuel facilities".
+_GERUND_OBJECT = (
+    r"(?:\s+(?:on|against|at)\b)?"
+    r"(?:\s+(?!(?:and|but|while|as|after|before|when|since|until|said|that|which|who)\b)[\w'’-]+){0,6}"
+)
 _COMMITMENT = re.compile(
     rf"\b(?:{_PAUSE_WORDS})\b(?:\s+[\w'-]+){{0,3}}?\s+(?:on|to|of|from|in|against)?\s*(?:all\s+|any\s+|"
-    r"mutual\s+|further\s+)?(?:[\w-]+\s+)?(?:strikes?|striking|attacks?|attacking|shelling|bombing|"
-    r"hostilities|fire)\b(?:\s+(?:on|against|at|targeting)\s+[^,.;]*)?"
+    r"mutual\s+|further\s+)?(?:[\w-]+\s+)?(?:(?:strikes?|attacks?|shelling|bombing|"
+    rf"hostilities|fire)\b(?:\s+(?:on|against|at|targeting)\s+{_PHRASE_TAIL})?"
+    rf"|(?:striking|attacking|hitting|targeting|bombarding|shooting at|firing on|firing at)\b{_GERUND_OBJECT})"
     r"|\b(?:energy\s+|infrastructure\s+)?(?:strike|attack)s?\s+(?:pause|moratorium|ban|halt|truce)\b",
     _I,
 )
@@ -94,8 +127,13 @@ _RETALIATION = re.compile(r"\b(?:in (?:response|retaliation) (?:to|for)|in repri
 def commitment_spans(text: str) -> list[tuple[int, int]]:
     """Spans that speak of pauses and their justifications rather than report attacks."""
     spans = [m.span() for m in _COMMITMENT.finditer(text)]
-    spans.extend(m.span() for m in _RETALIATION.finditer(text))
+    spans.extend(retaliation_spans(text))
     return spans
+
+
+def retaliation_spans(text: str) -> list[tuple[int, int]]:
+    """ "In response to the attack on Belgorod": the other side's attack that this one answers."""
+    return [m.span() for m in _RETALIATION.finditer(text)]
 
 
 _CONSEQUENCE = re.compile(
@@ -124,7 +162,7 @@ def blank(text: str, spans: Iterable[tuple[int, int]], base: int = 0) -> str:
     return text if chars is None else "".join(chars)
 
 
-_CUE_RE = re.compile(rf"\b(?:{_STRONG_VERB}|{_WEAK_VERB}|{_ATTACK_NOUN}|{_WEAPON})\b", _I)
+_CUE_RE = re.compile(rf"\b(?:{_STRONG_VERB}|{_WEAK_VERB}|{_ATTACK_NOUN}|{_WEAPON}|{_DEBRIS})\b", _I)
 
 
 # Word beginnings, matched case-sensitively on lower-cased text: a fast superset of
@@ -134,16 +172,15 @@ _PREFILTER = re.compile(
     r"|hit|strik|damag|destroy|target|knock|explod|crash|fell|land|slam|set |ignit|tried|advanc|barrage"
     r"|missile|rocket|ballistic|cruise|hypersonic|kinzhal|iskander|kalibr|kh-|s-300|drone|uav|shahed|geran"
     r"|fpv|kamikaze|loitering|unmanned|artillery|mortar|mlrs|grad|howitzer|tank|kab|fab|aircraft|warplane"
-    r"|jet|helicopter|troop|force|soldier|unit|formation|infantry|aviation"
-    r"|den[iy]|dismiss|reject|refut|disput|call|observ|compl|abid|respect|adher|hono|uphold"
+    r"|jet|helicopter|troop|force|soldier|unit|formation|infantry|aviation|debris|wreckage|fragment"
 )
 
 
 def has_attack_cue(text: str) -> bool:
     """Cheap first look: whether ``text`` may report, negate or deny an attack."""
-    return _PREFILTER.search(text.lower()) is not None and (
-        _CUE_RE.search(text) is not None or _DENIAL.search(text) is not None
-    )
+    if _ANY_PREFILTER.search(text.lower()) is None:
+        return False
+    return _CUE_RE.search(text) is not None or bool(_denials(text))
 
 
 def has_weapon(text: str) -> bool:
@@ -159,12 +196,16 @@ def find_trigger(clause: str) -> re.Match[str] | None:
     strong = _STRONG_RE.search(clause)
     if strong:
         return strong
-    supported = has_weapon(clause) or bool(targets_of(clause))
+    armed = has_weapon(clause) or _DEBRIS_RE.search(clause) is not None
+    supported = armed or bool(targets_of(clause))
     weak = _WEAK_RE.search(clause)
     if weak and supported:
         return weak
+    fire = _FIRE_RE.search(clause)
+    if fire and armed:
+        return fire
     for noun in _NOUN_RE.finditer(clause):
-        anaphor = ANAPHORIC_ATTACK.search(clause, max(noun.start() - 40, 0), noun.end())
+        anaphor = ANAPHORIC_ATTACK.search(clause, max(noun.start() - 70, 0), noun.end())
         if anaphor and anaphor.end() == noun.end():
             continue
         return noun
@@ -287,6 +328,8 @@ _TARGETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"installations?|objects?|command\w*|infrastructure|personnel)|military-industrial|positions"
             r"|ammunition|arms depots?|weapons? (?:depots?|storage|stockpiles?)|airfields?|air bases?"
             r"|barracks|command posts?|personnel|fortifications?|workshops assembling|drone workshops?"
+            r"|strongholds?|(?:temporary\s+)?deployment points?|concentrations? of|manpower|dugouts?|trenches"
+            r"|firing points?|fortified (?:areas?|positions?|points?)"
             r"|firing positions?|(?:enemy|military) equipment|warships?|landing ships?|frigates?|corvettes?|submarines?"
             r"|patrol boats?|military commanders?)\b"
             # Troops are the target only as the object of the attack, not as its subject.
@@ -330,7 +373,8 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
         "medical": "hospital clinic ambulance medical maternity polyclinic health",
         "education": "school university universitie kindergarten college lyceum campu educational nursery",
         "military": "military military-industrial landing frigate corvette submarine patrol position ammunition arm weapon airfield air barrack command "
-        "personnel fortification workshop firing enemy warship troop soldier",
+        "personnel fortification workshop firing enemy warship troop soldier stronghold deployment "
+        "concentration manpower dugout trenche fortified",
         "residential": "apartment residential high-rise home house dwelling dormitory dormitorie block housing "
         "multi-storey storey",
         "transport": "railway railroad rail train locomotive bridge road highway motorway bu buse trolleybu "
@@ -382,7 +426,9 @@ _NEGATED = re.compile(
     r"|\b(?:passed|went|gone|was|were)\s+(?:by\s+)?without\s+(?:any\s+)?(?:attacks?|strikes?|shelling|incidents?)"
     r"|\b(?:have|has|had|did|do|does|were|was|is|are)\s*(?:not|n't|never)\s+(?:\w+\s+){0,2}?"
     r"(?:struck|strike|attacked|attack|shelled|shell|hit|carried out|launched|fired|targeted|bombed)\b"
-    r"|\bnever\s+(?:struck|attacked|shelled|hit|targeted|bombed)\b",
+    r"|\bnever\s+(?:struck|attacked|shelled|hit|targeted|bombed)\b"
+    r"|\b(?:carried out|conducted|launched|made|delivered|fired)\s+no\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:attacks?|strikes?|shelling|missiles?|drones?|bombs?)\b",
     _I,
 )
 
@@ -395,7 +441,19 @@ def is_negated(clause: str) -> bool:
 _DENIAL = re.compile(
     r"\bden(?:y|ies|ied|ying)\b|\b(?:dismiss(?:ed|es|ing)|reject(?:ed|s|ing)|refut(?:ed|es|ing)|disput(?:ed|es|ing)"
     r"|call(?:ed|s|ing))\s+(?:\w+[\s']+){0,3}?(?:claims?|accusations?|allegations?|reports?|involvement|"
-    r"responsibility|charges?|fabrications?|fakes?|lies)\b"
+    r"responsibility|charges?|fabrications?|fakes?|lies|provocations?|hoax(?:es)?|disinformation|staged)\b"
+    # "The statements about a strike on Chernigov are a provocation": the claim, called false
+    # ("the destruction of the station by the Kyiv regime is a provocation" accuses instead).
+    r"|\b(?:statements?|claims?|reports?|allegations?|accusations?|assertions?|information|videos?|footage"
+    r"|stories|story|publications?|news)\b[^.;]{0,200}?\b(?P<copula>is|are|was|were)\s+"
+    r"(?:(?:a|an|another|pure|nothing\s+but|yet\s+another|outright|blatant|deliberate|crude|staged"
+    r"|planned)\s+)*"
+    r"(?:provocations?|fabrications?|fakes?|fake|lies|lie|hoax|disinformation"
+    r"|false|untrue|fiction|slander|propaganda)\b"
+    # "strictly observe the moratorium" (present tense; "will observe" is a pledge, filtered below).
+    r"|\b(?:strictly\s+|fully\s+|still\s+)?(?:observe|comply\s+with|abide\s+by|adhere\s+to|honou?r|uphold)"
+    r"\s+(?:the\s+|its\s+|a\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:truce|ceasefire|moratorium|pause|agreement|commitments?)\b"
     r"|\b(?:(?:is|are|was|were|been|remains?)\s+)?(?:strictly\s+|fully\s+|still\s+)?(?:observ(?:ing|es)|"
     r"comply(?:ing)?|complies|abid(?:ing|es) by|respect(?:ing|s)|adher(?:ing|es) to|honou?r(?:ing|s)|"
     r"uphold(?:ing|s))\s+(?:with\s+)?(?:the\s+|its\s+|a\s+)?(?:[\w-]+\s+){0,3}?(?:truce|ceasefire|"
@@ -404,14 +462,66 @@ _DENIAL = re.compile(
 )
 
 
+# A pledge or an order, not a statement of fact: "will observe the truce", "to comply with".
+_PLEDGE_BEFORE = re.compile(
+    r"\b(?:will|would|shall|must|should|can|could|may|might|to|not|never|pledged|promised|agreed)"
+    r"\s+(?:\w+ly\s+)?$",
+    _I,
+)
+# Where a denial's object ends: "denied launching any such attack | and called the claim ...".
+_DENIAL_SCOPE_END = re.compile(r"[,;:]|\s(?:and|but|while|saying|adding|insisting|although|though)\b", _I)
+
+
+_BASE_FORMS = frozenset(
+    {"strictly", "fully", "still", "observe", "comply", "abide", "adhere", "honor", "honour", "uphold"}
+)
+
+
+# Word pieces every denial pattern needs, matched on lower-cased text: most sentences have none.
+_DENIAL_PREFILTER = re.compile(
+    r"den[iy]|dismiss|reject|refut|disput|call|observ|compl|abid|respect|adher|hono|uphold|provocation"
+    r"|fabricat|fake|\blies?\b|hoax|disinformation|false|untrue|fiction|slander|propaganda"
+)
+
+
+# One pass over most sentences, which name neither an attack nor a denial.
+_ANY_PREFILTER = re.compile(f"{_PREFILTER.pattern}|{_DENIAL_PREFILTER.pattern}")
+
+
+@lru_cache(maxsize=256)
+def _denials(text: str) -> tuple[re.Match[str], ...]:
+    if _DENIAL_PREFILTER.search(text.lower()) is None:
+        return ()
+    found = []
+    for match in _DENIAL.finditer(text):
+        first = match.group(0).split()[0].lower()
+        if first in _BASE_FORMS and _PLEDGE_BEFORE.search(text, max(match.start() - 40, 0), match.start()):
+            continue
+        found.append(match)
+    return tuple(found)
+
+
 def denial_offset(text: str) -> int | None:
     """Where a party rejects an accusation or declares that it keeps the pause, if it does."""
-    match = _DENIAL.search(text)
-    return match.start() if match else None
+    found = _denials(text)
+    return found[0].start() if found else None
+
+
+def denial_scopes(text: str) -> list[tuple[int, int]]:
+    """What each denial denies: from the denial to the end of its phrase ("dismissed the
+    report of a strike on Kharkiv as fake"). An attack named there is the one denied."""
+    scopes = []
+    for match in _denials(text):
+        end = _DENIAL_SCOPE_END.search(text, match.end())
+        # "Reports of a strike on Sumy are a fabrication": the claim restated stays readable.
+        start = match.start("copula") if match.group("copula") else match.start()
+        scopes.append((start, end.start() if end else len(text)))
+    return scopes
 
 
 _MODAL = re.compile(
     r"\b(?i:will|would|could|might|shall|can|threaten\w*|plan(?:s|ned|ning)? to|intend\w*|vow\w*"
+    r"|pretexts?\s+for|justif(?:y|ies|ied|ying|ication)|excuses?\s+for|grounds\s+for|cover\s+for"
     r"|warn(?:s|ed)? (?:that|of)|promis\w*|ready to|prepared to|if|unless|should|likely to)\b|\bmay\b"
 )
 _FUTURE_AFTER = re.compile(r"\b(?:will|would|shall)\s+(?:continue|go on|resume|follow|be carried out)\b", _I)
@@ -442,11 +552,20 @@ _HISTORICAL = re.compile(
     r"|\b(?:a|one|two|three|four|five|\d+)\s+years?\s+ago\b",
     _I,
 )
+# A tally over a long stretch: "more than 20 port facilities have been damaged since the
+# summer", "Russia has hit 40 substations since October". Not "since midnight" or "since
+# Tuesday", which may count the very attacks being reported.
+_TALLY = re.compile(
+    r"\b(?:have|has|had)\s+(?:been\s+)?(?:\w+\s+)?(?:hit|damaged|destroyed|struck|attacked|shelled|targeted"
+    r"|bombed|launched|fired)\b[^.;]*?\bsince\s+(?:the\s+)?(?:(?:early|late|mid-?)\s*)?(?:summer|spring|autumn"
+    rf"|fall|winter|start|beginning|outbreak|invasion|war|full-scale|{_MONTHS}|(?:19|20)\d\d|last\s+\w+)\b",
+    _I,
+)
 _YEAR = re.compile(r"\b(?:in|since|during)\s+(?:(?:early|late|mid-)\s*)?(?:\w+\s+)?((?:19|20)\d\d)\b")
 
 
 def is_historical(clause: str, current_year: int) -> bool:
     """A past strike mentioned for context: "last winter's strikes", "in April last year", "in 2023"."""
-    if _HISTORICAL.search(clause):
+    if _HISTORICAL.search(clause) or ("since" in clause and _TALLY.search(clause)):
         return True
     return any(int(m.group(1)) < current_year for m in _YEAR.finditer(clause))

@@ -57,6 +57,9 @@ class TimeMention:
     relative: bool = False
     #: The span starts after publication (a plan, a deadline, a forecast).
     future: bool = False
+    #: In a clause about the aftermath ("power was restored on Friday", "the fire was put
+    #: out by morning"): it dates the repair, not the attack.
+    aftermath: bool = False
 
 
 def default_span(published_at: datetime, tz: ZoneInfo) -> TimeSpan:
@@ -72,6 +75,8 @@ def find_times(text: str, *, published_at: datetime, tz: ZoneInfo) -> list[TimeM
     if not expressions:
         return []
     resolver = Resolver(text, _as_utc(published_at), tz)
+    # Most sentences say nothing of repairs: one look spares a clause analysis per expression.
+    aftermath_words = _AFTERMATH.search(text) is not None
     mentions: list[TimeMention] = []
     unplaced: list[tuple[int, Expression]] = []  # relative expressions still waiting for their event
     for expression in expressions:
@@ -89,6 +94,7 @@ def find_times(text: str, *, published_at: datetime, tz: ZoneInfo) -> list[TimeM
             speech=not expression.relative and _is_speech(text, expression),
             relative=expression.relative and not expression.anchored,
             future=start >= resolver.published,
+            aftermath=aftermath_words and _is_aftermath(text, expression.start, expression.end),
         )
         for index, waiting in unplaced:
             if _SENTENCE_BREAK.search(text, waiting.end, expression.start) is None:
@@ -107,28 +113,39 @@ def _placed(
     start, end, precision, historical = resolver.shift(expression.period, anchor.span.start, anchor.span.end)
     span = TimeSpan(start, end, precision, relative.text, historical)
     return TimeMention(
-        relative.text, relative.start, relative.end, span, relative.speech, False, start >= resolver.published
+        relative.text,
+        relative.start,
+        relative.end,
+        span,
+        relative.speech,
+        False,
+        start >= resolver.published,
+        relative.aftermath,
     )
 
 
-def resolve_time(sentence: str, *, published_at: datetime, tz: ZoneInfo) -> TimeSpan | None:
+def resolve_time(
+    sentence: str, *, published_at: datetime, tz: ZoneInfo, anchor: int | None = None
+) -> TimeSpan | None:
     """The span that dates the event a sentence describes, or None when it has none.
 
-    Expressions attached to a verb of saying date the statement, and expressions
-    counted from another event cannot be placed, so both are passed over. Of the
-    rest the first wins, unless a later one narrows it ("on Sunday ... at about
-    08:30"). A sentence whose only time is when something was said gets the day of
-    saying and the day before it: what is reported was done by then.
+    Expressions attached to a verb of saying date the statement, expressions in a
+    clause about the aftermath date the repair, and expressions counted from another
+    event cannot be placed, so all three are passed over. Of the rest the one nearest
+    ``anchor`` (the offset of the attack verb, when known) wins, else the first,
+    unless another narrows it ("on Sunday ... at about 08:30"). A sentence whose only
+    time is when something was said gets the day of saying and the day before it:
+    what is reported was done by then.
     """
     mentions = find_times(sentence, published_at=published_at, tz=tz)
     if not mentions:
         return None
-    events = [m for m in mentions if not m.speech and not m.relative]
+    events = [m for m in mentions if not m.speech and not m.relative and not m.aftermath]
     if events:
-        best = events[0]
-        for later in events[1:]:
-            if _narrows(later.span, best.span):
-                best = later
+        best = events[0] if anchor is None else min(events, key=lambda m: _distance(m, anchor))
+        for other in events:
+            if other is not best and _narrows(other.span, best.span):
+                best = other
         return best.span
     spoken = [m for m in mentions if m.speech and not m.future and not m.relative]
     if not spoken:
@@ -137,6 +154,12 @@ def resolve_time(sentence: str, *, published_at: datetime, tz: ZoneInfo) -> Time
     end = min(said.end, _as_utc(published_at))
     start = min(said.start, end) - timedelta(hours=24)
     return TimeSpan(start, end, "multi_day", said.expression, said.historical)
+
+
+def _distance(mention: TimeMention, anchor: int) -> int:
+    if mention.start <= anchor < mention.end:
+        return 0
+    return mention.start - anchor if mention.start > anchor else anchor - mention.end + 1
 
 
 def _narrows(candidate: TimeSpan, current: TimeSpan) -> bool:
@@ -177,6 +200,43 @@ _SPEECH_AFTER = re.compile(
     r"(?:\s+[\w’'-]+){0,4}?\s+(?:said|says|told|announced|accused|ordered|declared|denied|claimed|warned"
     r"|pledged|agreed|reported)\b"
 )
+
+
+# Where a clause ends, for judging which verb a time expression belongs to.
+_CLAUSE_EDGE = re.compile(r"[,;:()]|\b(?:and|but|that|when|which|after|before|while|as|until|since)\b", re.I)
+# Verbs of the aftermath: repairs, restored supplies, fires put out, roads reopened.
+_AFTERMATH = re.compile(
+    r"\b(?:restor(?:ed|es|ing)|repair(?:ed|s|ing)|resum(?:ed|es|ing)|reopen(?:ed|s|ing)|reconnect(?:ed|s|ing)"
+    r"|return(?:ed|s|ing)(?!\s+fire)|(?:was|were|is|are|came|comes|be|been)\s+back|extinguish(?:ed|es|ing)"
+    r"|put out"
+    r"|cleared|lifted|rebuilt|recover(?:ed|s|ing)|re-?established|switched back)\b",
+    re.I,
+)
+
+
+# "Shelling resumed on Tuesday night" is the attack itself, not its aftermath.
+_HOSTILE_SUBJECT = re.compile(
+    r"\b(?:shelling|attacks?|strikes?|fire|firing|bombardments?|bombing|assaults?|drones?|missiles?"
+    r"|offensive|fighting|hostilities|raids?)\b",
+    re.I,
+)
+
+
+def _is_aftermath(text: str, start: int, end: int) -> bool:
+    """Whether the expression sits in a clause about the aftermath ("power was restored on Friday")."""
+    edges = [m.end() for m in _CLAUSE_EDGE.finditer(text, max(0, start - 80), start)]
+    before = text[edges[-1] if edges else max(0, start - 80) : start]
+    # The verb must be close: "repairing a turbine damaged in last winter's strikes" dates the damage.
+    near = " ".join(before.split()[-4:])
+    if _AFTERMATH.search(near):
+        return _HOSTILE_SUBJECT.search(before) is None
+    after_start = end
+    if not before.strip():
+        # "On Friday, power was restored": the clause the expression opens follows the comma.
+        after_start = end + len(text[end:]) - len(text[end:].lstrip(" ,"))
+    edge = _CLAUSE_EDGE.search(text, after_start, after_start + 80)
+    after = text[after_start : edge.start() if edge else after_start + 80]
+    return _AFTERMATH.search(after) is not None and _HOSTILE_SUBJECT.search(after) is None
 
 
 def _is_speech(text: str, expression: Expression) -> bool:

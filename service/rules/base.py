@@ -37,7 +37,9 @@ class Rule:
         targets = self.targets_hit(candidate, terms)
         if targets is None:
             return None
-        confidence = candidate.confidence * inside
+        # Rounded as the citation stores it, so that an incident rebuilt from the
+        # database sums to the same confidence as one judged afresh.
+        confidence = round(candidate.confidence * inside, 4)
         return Match(
             candidate, inside, confidence, targets, (*reasons, *self.explain_targets(targets, terms))
         )

@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from service.rules.terms import Candidate, Match
 
-__all__ = ["Incident", "assign", "compatible", "precision_rank", "sort_for_assignment"]
+__all__ = [
+    "Incident",
+    "assign",
+    "compatible",
+    "content_key",
+    "precision_rank",
+    "sort_for_assignment",
+    "sort_key",
+]
 
 #: Two places with coordinates further apart than this are different incidents.
 MAX_DISTANCE_KM = 40.0
@@ -25,6 +34,21 @@ _PRECISION_RANK = {"exact": 0, "part_of_day": 1, "day": 2, "multi_day": 3}
 
 def precision_rank(precision: str) -> int:
     return _PRECISION_RANK.get(precision, 4)
+
+
+def content_key(candidate: Candidate) -> tuple[datetime, datetime, str, str, int]:
+    """A tie-breaker drawn from what an observation says, not from when it was stored.
+
+    Observation ids follow arrival order; breaking ties on them would make the
+    same evidence give different violations depending on which feed came first.
+    """
+    return (
+        candidate.start,
+        candidate.end,
+        candidate.place_code or "",
+        candidate.quote,
+        candidate.observation_id,
+    )
 
 
 def _distance_km(a: Candidate, b: Candidate) -> float | None:
@@ -56,7 +80,17 @@ def compatible(a: Candidate, b: Candidate) -> bool:
     return a.actor == b.actor and _overlap_seconds(a, b) > 0 and _places_agree(a, b)
 
 
-@dataclass
+def _core_key(m: Match) -> tuple[object, ...]:
+    return (
+        precision_rank(m.candidate.precision),
+        m.candidate.is_lead,
+        m.candidate.latitude is None,
+        -m.confidence,
+        *content_key(m.candidate),
+    )
+
+
+@dataclass(eq=False)
 class Incident:
     """Matches judged to be one attack; becomes (or updates) one violation."""
 
@@ -64,20 +98,18 @@ class Incident:
     matches: list[Match] = field(default_factory=list)
     denials: list[Candidate] = field(default_factory=list)
     violation_id: uuid.UUID | None = None
+    # The core, and how many matches it was chosen from: matches only ever grow,
+    # and placing a match asks for the core many times over.
+    _core: tuple[int, Candidate] | None = field(default=None, repr=False, compare=False)
 
     @property
     def core(self) -> Candidate:
         """The most precise, most confident evidence: its time and place stand for the incident."""
-        return min(
-            self.matches,
-            key=lambda m: (
-                precision_rank(m.candidate.precision),
-                m.candidate.is_lead,
-                m.candidate.latitude is None,
-                -m.confidence,
-                m.candidate.observation_id,
-            ),
-        ).candidate
+        if self._core is not None and self._core[0] == len(self.matches):
+            return self._core[1]
+        core = min(self.matches, key=_core_key).candidate
+        self._core = (len(self.matches), core)
+        return core
 
     @property
     def start(self) -> datetime:
@@ -98,37 +130,129 @@ class Incident:
         return {m.candidate.report_id for m in self.matches}
 
 
-def sort_for_assignment(matches: Iterable[Match]) -> list[Match]:
-    return sorted(
-        matches,
-        key=lambda m: (
-            precision_rank(m.candidate.precision),
-            m.candidate.is_lead,
-            m.candidate.start,
-            -m.confidence,
-            m.candidate.observation_id,
-        ),
+def sort_key(match: Match) -> tuple[object, ...]:
+    """Most precise first, then earliest, then most confident; ties broken by content."""
+    return (
+        precision_rank(match.candidate.precision),
+        match.candidate.is_lead,
+        match.candidate.start,
+        -match.confidence,
+        *content_key(match.candidate),
     )
 
 
-def assign(match: Match, incidents: list[Incident]) -> Incident | None:
+def sort_for_assignment(matches: Iterable[Match]) -> list[Match]:
+    return sorted(matches, key=sort_key)
+
+
+class IncidentSet:
+    """Incidents with an index by party and day, so that placing a match looks at its neighbours only.
+
+    Two observations of one attack overlap in time and agree on the place, so a
+    match can only join an incident whose core shares a day and a place code
+    (or has none) with it; scanning every incident instead makes a full
+    evaluation quadratic.
+    """
+
+    def __init__(self, incidents: Iterable[Incident] = ()) -> None:
+        self.items: list[Incident] = []
+        self._order: dict[int, int] = {}
+        self._by_observation: dict[int, Incident] = {}
+        self._buckets: dict[tuple[str, int, str | None], list[Incident]] = defaultdict(list)
+        self._keys: dict[int, list[tuple[str, int, str | None]]] = {}
+        self._wide: list[Incident] = []
+        self._codes: set[str | None] = {None}
+        for incident in incidents:
+            self.add(incident)
+
+    def __iter__(self) -> Iterator[Incident]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def add(self, incident: Incident) -> None:
+        self._order[id(incident)] = len(self.items)
+        self.items.append(incident)
+        self.reindex(incident)
+
+    def holding(self, observation_id: int) -> Incident | None:
+        return self._by_observation.get(observation_id)
+
+    def reindex(self, incident: Incident) -> None:
+        """Call after an incident gained evidence: its core, and so its days, may have moved."""
+        for m in incident.matches:
+            self._by_observation[m.candidate.observation_id] = incident
+        for key in self._keys.pop(id(incident), []):
+            self._buckets[key].remove(incident)
+        if incident in self._wide:
+            self._wide.remove(incident)
+        core = incident.core
+        days = _days(core.start, core.end)
+        if days is None:
+            self._wide.append(incident)
+            return
+        keys = [(incident.party, day, core.place_code) for day in days]
+        for key in keys:
+            self._buckets[key].append(incident)
+        self._codes.add(core.place_code)
+        self._keys[id(incident)] = keys
+
+    def near(self, candidate: Candidate) -> list[Incident]:
+        """Incidents of the candidate's actor whose core may overlap it, in the order they were added."""
+        days = _days(candidate.start, candidate.end)
+        if days is None:
+            found = [i for i in self.items if i.party == candidate.actor]
+        else:
+            seen: dict[int, Incident] = {}
+            actor = candidate.actor or ""
+            # Two places with codes must have the same one; a place without a code may be anywhere.
+            codes: tuple[str | None, ...] = (
+                (candidate.place_code, None) if candidate.place_code else tuple(self._codes)
+            )
+            for day in days:
+                for code in codes:
+                    for incident in self._buckets.get((actor, day, code), ()):
+                        seen[id(incident)] = incident
+            for incident in self._wide:
+                if incident.party == candidate.actor:
+                    seen[id(incident)] = incident
+            found = list(seen.values())
+        return sorted(found, key=lambda i: self._order[id(i)])
+
+
+#: Spans longer than this are not bucketed by day; they are compared with everything.
+_MAX_BUCKETED_DAYS = 14
+
+
+def _days(start: datetime, end: datetime) -> range | None:
+    first = int(start.timestamp() // 86400)
+    last = int((end.timestamp() - 1e-6) // 86400)
+    if last - first > _MAX_BUCKETED_DAYS:
+        return None
+    return range(first, max(first, last) + 1)
+
+
+def assign(match: Match, incidents: IncidentSet) -> Incident | None:
     """Put a match into its incident (creating one when none fits) and return it.
 
     A lead (a GDELT row) joins an incident that evidence established, but never
     starts one: on its own it is a pointer to reports, not a report of an attack.
     """
+    held = incidents.holding(match.candidate.observation_id)
+    if held is not None:
+        return held
     best: tuple[float, Incident] | None = None
-    for incident in incidents:
-        if any(m.candidate.observation_id == match.candidate.observation_id for m in incident.matches):
-            return incident
+    for incident in incidents.near(match.candidate):
         score = incident.fits(match)
         if score is not None and (best is None or score > best[0]):
             best = (score, incident)
     if best is not None:
         best[1].matches.append(match)
+        incidents.reindex(best[1])
         return best[1]
     if match.candidate.is_lead or match.candidate.actor is None:
         return None
     incident = Incident(party=match.candidate.actor, matches=[match])
-    incidents.append(incident)
+    incidents.add(incident)
     return incident

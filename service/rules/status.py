@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from service.rules.incidents import Incident, compatible
+from service.rules.incidents import Incident, compatible, content_key, precision_rank
 from service.rules.terms import Candidate, Terms
 
 __all__ = ["STATUS_ORDER", "CitationFacts", "ViolationFacts", "denial_applies", "summarise"]
@@ -47,6 +47,11 @@ class ViolationFacts:
         return sum(1 for c in self.citations if c.kind == "evidence")
 
 
+def _better_citation(confidence: float, candidate: Candidate, held: float, other: Candidate) -> bool:
+    """The passage quoted for a report: its most confident observation, ties by content."""
+    return (-confidence, *content_key(candidate)) < (-held, *content_key(other))
+
+
 def _status(independent_sources: int) -> str:
     if independent_sources >= 2:
         return "corroborated"
@@ -62,7 +67,7 @@ def summarise(incident: Incident, terms: Terms) -> ViolationFacts:
     for match in incident.matches:
         c = match.candidate
         held = best_per_report.get(c.report_id)
-        if held is None or (match.confidence, -c.observation_id) > (held[0], -held[1].observation_id):
+        if held is None or _better_citation(match.confidence, c, *held):
             best_per_report[c.report_id] = (match.confidence, c)
     citations = [
         CitationFacts(c.report_id, c.observation_id, "evidence", c.voice, c.quote, round(conf, 4))
@@ -98,9 +103,19 @@ def summarise(incident: Incident, terms: Terms) -> ViolationFacts:
     targets = tuple(sorted(target_counts, key=lambda t: (-target_counts[t], t)))
     midpoint = core.start + (core.end - core.start) / 2
     local_day = (midpoint + terms.local_offset).date()
+    # The place of the most precise evidence that names one, so that the
+    # violation's place agrees with its time.
     placed = min(
         (m.candidate for m in incident.matches if m.candidate.place_name),
-        key=lambda c: (c.latitude is None, c.place_code is None, c.is_lead, c.observation_id),
+        key=lambda c: (
+            c.latitude is None,
+            c.place_code is None,
+            c.is_lead,
+            c is not core,
+            precision_rank(c.precision),
+            -c.confidence,
+            *content_key(c),
+        ),
         default=core,
     )
     return ViolationFacts(

@@ -138,10 +138,15 @@ def test_embedded_server_is_shared_by_two_processes_and_keeps_data(tmp_path: Pat
             stderr=subprocess.PIPE,
             text=True,
         )
-        time.sleep(1)
-        # A second process on the same home reuses the running server.
-        second = tracker("sql", "SELECT count(*) FROM sources", env=env)
-        assert second.returncode == 0, second.stderr
+        # A second process on the same home reuses the running server (once the
+        # first has migrated and synced its configuration).
+        deadline = time.monotonic() + 60
+        while True:
+            second = tracker("sql", "SELECT count(*) FROM sources", env=env)
+            if second.returncode == 0 and second.stdout.splitlines()[1:] == ["3"]:
+                break
+            assert time.monotonic() < deadline, second.stderr
+            time.sleep(0.5)
         first.send_signal(signal.SIGTERM)
         first.communicate(timeout=20)
         assert first.returncode == 0

@@ -14,6 +14,14 @@ reporting damage in their own area ("the regional military administration said")
 the outlet's independent voice, unless they accuse ("the governor said, blaming
 Ukrainian forces"), which makes them the accused party's opponent.
 
+Places: where the fire came from ("launched from Kursk region", "firing from across the
+reservoir") and the other side's attack that a retaliation answers are not where the
+attack landed. Denials: what a denial denies is not reported as an attack; the accused
+restating the other side's claim ("reports by Kyiv of a strike on Sumy are a fabrication")
+gives that side's allegation, in its voice, and its own denial. A party's own bulletin that
+names the other side only as the object ("a strike on positions of the Ukrainian army")
+reports its own side's attack.
+
 Quotes are always exact passages of ``report.text`` with offsets into it. The title is
 used as context (places, times) only: evidence that only the title carries is skipped,
 because the contract's quote must be a passage of the report body.

@@ -76,7 +76,8 @@ def find_times(text: str, *, published_at: datetime, tz: ZoneInfo) -> list[TimeM
         return []
     resolver = Resolver(text, _as_utc(published_at), tz)
     # Most sentences say nothing of repairs: one look spares a clause analysis per expression.
-    aftermath_words = _AFTERMATH.search(text) is not None
+    lower = text.lower()
+    aftermath_words = any(stem in lower for stem in _AFTERMATH_STEMS)
     mentions: list[TimeMention] = []
     unplaced: list[tuple[int, Expression]] = []  # relative expressions still waiting for their event
     for expression in expressions:
@@ -214,6 +215,11 @@ _AFTERMATH = re.compile(
 )
 
 
+# Substrings that every aftermath verb contains, for a cheap first look at a sentence.
+_AFTERMATH_STEMS = (
+    "restor", "repair", "resum", "reopen", "reconnect", "return", "back", "extinguish", "put out",
+    "cleared", "lifted", "rebuilt", "recover", "establish",
+)  # fmt: skip
 # "Shelling resumed on Tuesday night" is the attack itself, not its aftermath.
 _HOSTILE_SUBJECT = re.compile(
     r"\b(?:shelling|attacks?|strikes?|fire|firing|bombardments?|bombing|assaults?|drones?|missiles?"

@@ -26,7 +26,14 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from db.queries.deliveries import ClaimedDelivery, Outcome, claim_due, close_orphans, record_outcomes
+from db.queries.deliveries import (
+    ClaimedDelivery,
+    Outcome,
+    claim_due,
+    close_orphans,
+    record_outcomes,
+    release_own_leases,
+)
 from service.alerts.messages import ViolationPayload, build_body
 from service.alerts.retry import DEFAULT_SCHEDULE, RetrySchedule, next_attempt_delay
 from service.alerts.sender import DEFAULT_DEADLINE, SendOutcome, send
@@ -237,15 +244,16 @@ def deliver_webhooks(
     result = DeliverResult()
     with rt.sessions.begin() as session:
         result.orphaned = close_orphans(session)
+        # One delivery run at a time per process, so any lease this worker still holds is
+        # left over from a run the database cut short: release it now instead of waiting
+        # for it to expire.
+        release_own_leases(session, owner=rt.worker_id)
     hooks = _hooks(rt.settings.webhooks)
     if not hooks:
         return result
     loop = _Loop(rt, hooks, tuning, rng or random.Random(), result)  # noqa: S311 - jitter, not secrecy
-    with (
-        rt.engine.connect() as connection,
-        ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="deliver") as pool,
-    ):
-        loop.run(pool, connection)
+    with rt.engine.connect() as connection:
+        loop.run(rt.executor("deliver", WORKERS), connection)
     return result
 
 

@@ -1,7 +1,8 @@
 """``ceasefire-tracker import``: archives on disk into reports, streamed, then extracted and evaluated.
 
 Each file's kind is detected from its content (or given with ``--kind``). Rows are
-parsed in a background thread while the previous chunk is being stored, and stored
+parsed and prepared (hashed, serialised) in a background thread while the previous
+chunk is being stored, and stored
 a chunk per transaction, so memory stays flat however long the archive is and an
 interrupted import loses at most one chunk of progress, never data: importing the
 same files again stores only what is missing. Every file gets a line in the fetch
@@ -27,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert
 from tqdm import tqdm
 
 from db.models import Fetch, Source
-from db.queries.reports import StoreResult, store_reports
+from db.queries.reports import PreparedReports, StoreResult, prepare_reports, store_prepared
 from service.ingest import stream_document
 from service.records import ReportRecord, SourceKind
 from service.runtime import Runtime
@@ -117,12 +118,27 @@ def _archive_source(rt: Runtime, kind: str, voice: str, source_name: str | None)
         return session.scalars(select(Source.id).where(Source.name == name)).one()
 
 
-_Chunk = list[ReportRecord | Rejected]
+@dataclass(frozen=True)
+class _Chunk:
+    """Up to :data:`COMMIT_EVERY` items of a file, the records ready for one statement."""
+
+    size: int
+    rejected: list[Rejected]
+    prepared: PreparedReports
+
+
 _END = object()
 
 
+def _prepare(items: list[ReportRecord | Rejected]) -> _Chunk:
+    rejected = [item for item in items if isinstance(item, Rejected)]
+    records = [item for item in items if not isinstance(item, Rejected)]
+    return _Chunk(len(items), rejected, prepare_reports(records))
+
+
 def _chunks(items: Iterator[ReportRecord | Rejected]) -> Iterator[_Chunk]:
-    """Chunks of :data:`COMMIT_EVERY` items, parsed in a thread while the caller stores the last one."""
+    """Chunks of :data:`COMMIT_EVERY` items, parsed and prepared in a thread while the
+    caller stores the previous one (the database releases the GIL while it works)."""
     slots: queue.Queue[object] = queue.Queue(maxsize=_QUEUE_DEPTH)
     cancelled = threading.Event()
 
@@ -136,15 +152,15 @@ def _chunks(items: Iterator[ReportRecord | Rejected]) -> Iterator[_Chunk]:
         return False
 
     def produce() -> None:
-        chunk: _Chunk = []
+        pending: list[ReportRecord | Rejected] = []
         try:
             for item in items:
-                chunk.append(item)
-                if len(chunk) >= COMMIT_EVERY:
-                    if not put(chunk):
+                pending.append(item)
+                if len(pending) >= COMMIT_EVERY:
+                    if not put(_prepare(pending)):
                         return
-                    chunk = []
-            if chunk and not put(chunk):
+                    pending = []
+            if pending and not put(_prepare(pending)):
                 return
             put(_END)
         except BaseException as exc:  # handed to the consumer, which raises it
@@ -177,15 +193,11 @@ def _store_file(
     now = datetime.now(tz=UTC)
     read, rejected, stored = 0, 0, StoreResult()
     for chunk in _chunks(items):
-        records: list[ReportRecord] = []
-        for item in chunk:
-            if isinstance(item, Rejected):
-                summary.reject(path, item)
-                rejected += 1
-            else:
-                records.append(item)
+        for item in chunk.rejected:
+            summary.reject(path, item)
+        rejected += len(chunk.rejected)
         with rt.sessions.begin() as session:
-            result = store_reports(session, source_id, records, fetched_at=now)
+            result = store_prepared(session, source_id, chunk.prepared, fetched_at=now)
             if result.new:
                 session.execute(
                     update(Source)
@@ -194,9 +206,9 @@ def _store_file(
                 )
         stored.add(result)
         summary.stored.add(result)
-        read += len(chunk)
-        summary.read += len(chunk)
-        bar.update(len(chunk))
+        read += chunk.size
+        summary.read += chunk.size
+        bar.update(chunk.size)
     return read, stored, rejected
 
 

@@ -138,3 +138,11 @@ def close_orphans(session: Session) -> int:
             last_error="webhook removed from the configuration",
         )
     ).rowcount
+
+
+def release_own_leases(session: Session, *, owner: str) -> int:
+    """Drop the leases ``owner`` still holds (left by a run that failed part-way)."""
+    result = session.execute(
+        update(Delivery).where(Delivery.lease_owner == owner).values(lease_owner=None, lease_until=None)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -24,7 +24,15 @@ from sqlalchemy.orm import Session
 from db.models import Citation, Commitment, Violation
 from service.records import ReportRecord
 
-__all__ = ["BATCH", "StoreResult", "content_hash", "store_reports"]
+__all__ = [
+    "BATCH",
+    "PreparedReports",
+    "StoreResult",
+    "content_hash",
+    "prepare_reports",
+    "store_prepared",
+    "store_reports",
+]
 
 #: Rows per statement: large enough to amortise round trips, small enough to keep
 #: memory flat during a backfill.
@@ -99,40 +107,59 @@ def _raw_json(raw: dict[str, Any]) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class PreparedReports:
+    """A batch turned into the statement's column arrays: CPU work that a caller may do
+    in another thread while the previous batch is being written."""
+
+    columns: dict[str, list[Any]]
+
+    def __len__(self) -> int:
+        return len(self.columns["external_id"])
+
+
+def prepare_reports(records: Iterable[ReportRecord]) -> PreparedReports:
+    """Hash, serialise and clean a batch; an id repeated in it keeps its last copy."""
+    # ON CONFLICT cannot touch one row twice in a statement.
+    unique = list({record.external_id: record for record in records}.values())
+    return PreparedReports(
+        {
+            "external_id": [_no_nul(r.external_id) for r in unique],
+            "url": [_no_nul(r.url) for r in unique],
+            "title": [_no_nul(r.title) for r in unique],
+            "text": [_no_nul(r.text) for r in unique],
+            "published_at": [r.published_at for r in unique],
+            "published_raw": [_no_nul(r.published_raw) for r in unique],
+            "content_hash": [content_hash(r) for r in unique],
+            "version": [_no_nul(r.version) for r in unique],
+            "raw": [_raw_json(r.raw) for r in unique],
+        }
+    )
+
+
 def store_reports(
     session: Session, source_id: int, records: Iterable[ReportRecord], *, fetched_at: datetime
 ) -> StoreResult:
     """Insert new reports, update edited ones (and queue their re-extraction), skip the rest."""
     result = StoreResult()
-    batch: dict[str, ReportRecord] = {}
+    batch: list[ReportRecord] = []
     for record in records:
-        # A document can repeat an item; the last copy wins, as ON CONFLICT cannot
-        # touch one row twice in a statement.
-        batch[record.external_id] = record
+        batch.append(record)
         if len(batch) >= BATCH:
-            result.add(_store_batch(session, source_id, list(batch.values()), fetched_at))
-            batch = {}
+            result.add(store_prepared(session, source_id, prepare_reports(batch), fetched_at=fetched_at))
+            batch = []
     if batch:
-        result.add(_store_batch(session, source_id, list(batch.values()), fetched_at))
+        result.add(store_prepared(session, source_id, prepare_reports(batch), fetched_at=fetched_at))
     return result
 
 
-def _store_batch(
-    session: Session, source_id: int, records: Sequence[ReportRecord], fetched_at: datetime
+def store_prepared(
+    session: Session, source_id: int, prepared: PreparedReports, *, fetched_at: datetime
 ) -> StoreResult:
-    params: dict[str, Any] = {
-        "source_id": source_id,
-        "fetched_at": fetched_at,
-        "external_id": [_no_nul(r.external_id) for r in records],
-        "url": [_no_nul(r.url) for r in records],
-        "title": [_no_nul(r.title) for r in records],
-        "text": [_no_nul(r.text) for r in records],
-        "published_at": [r.published_at for r in records],
-        "published_raw": [_no_nul(r.published_raw) for r in records],
-        "content_hash": [content_hash(r) for r in records],
-        "version": [_no_nul(r.version) for r in records],
-        "raw": [_raw_json(r.raw) for r in records],
-    }
+    """:func:`store_reports` for a batch already prepared, in one statement."""
+    if not len(prepared):
+        return StoreResult()
+    params: dict[str, Any] = {"source_id": source_id, "fetched_at": fetched_at, **prepared.columns}
     # Straight to the driver, in binary: SQLAlchemy would re-bind the arrays for nothing, and
     # psycopg's text-format array dumper escapes every element with a regex (5x slower).
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -143,7 +170,7 @@ def _store_batch(
     edited_ids = [report_id for report_id, inserted in changed if not inserted]
     if edited_ids:
         _queue_dependents(session, edited_ids)
-    return StoreResult(new=new, updated=len(edited_ids), unchanged=len(records) - len(changed))
+    return StoreResult(new=new, updated=len(edited_ids), unchanged=len(prepared) - len(changed))
 
 
 def _queue_dependents(session: Session, report_ids: Sequence[int]) -> None:

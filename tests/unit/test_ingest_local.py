@@ -130,8 +130,9 @@ def test_chunks_keep_order_and_size(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(backfill, "COMMIT_EVERY", 4)
     items: Iterator[ReportRecord | Rejected] = iter([*map(record, range(9)), Rejected("x", "why")])
     chunks = list(_chunks(items))
-    assert [len(c) for c in chunks] == [4, 4, 2]
-    assert [getattr(i, "external_id", None) for c in chunks for i in c][:9] == [str(i) for i in range(9)]
+    assert [c.size for c in chunks] == [4, 4, 2]
+    assert [i for c in chunks for i in c.prepared.columns["external_id"]] == [str(i) for i in range(9)]
+    assert [c.rejected for c in chunks] == [[], [], [Rejected("x", "why")]]
 
 
 def test_a_parse_error_midway_reaches_the_caller_after_the_chunks_before_it(
@@ -145,7 +146,7 @@ def test_a_parse_error_midway_reaches_the_caller_after_the_chunks_before_it(
         raise ParseError("the file goes bad here")
 
     chunks = _chunks(items())
-    assert len(next(chunks)) == 2
+    assert next(chunks).size == 2
     with pytest.raises(ParseError, match="goes bad"):
         next(chunks)
 

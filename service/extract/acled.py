@@ -49,6 +49,23 @@ _SUB_EVENTS: dict[str, str | None] = {
 }
 _ACTOR_COUNTRY = re.compile(r"\b(?:of|\()\s*(?P<country>[A-Z][A-Za-z .'-]+?)\s*(?:\(|\)|$)")
 _WIDEN_DAYS = {"2": 3, "3": 15}
+# The part of the event day that the notes name: "On the afternoon of 4 November", "in the
+# morning", "at night", "late evening". Hours are local, within the day ACLED dated: a night
+# is the early hours of that day, the night leading into it.
+_PART_OF_DAY = re.compile(
+    r"\b(?P<mod>early|late|mid)?[\s-]*(?:in\s+the\s+|on\s+the\s+|during\s+the\s+|at\s+|this\s+)?"
+    r"(?P<part>morning|afternoon|evening|night|overnight|dawn|daybreak|midday|noon|early\s+hours)\b",
+    re.IGNORECASE,
+)
+_PART_HOURS: dict[tuple[str, str], tuple[float, float]] = {
+    ("", "morning"): (6, 12), ("early", "morning"): (4, 9), ("late", "morning"): (9, 12),
+    ("mid", "morning"): (8, 11), ("", "midday"): (11, 14), ("", "noon"): (11, 14),
+    ("", "afternoon"): (12, 18), ("early", "afternoon"): (12, 15), ("late", "afternoon"): (15, 18),
+    ("mid", "afternoon"): (13, 17), ("", "evening"): (18, 24), ("early", "evening"): (18, 21),
+    ("late", "evening"): (21, 24), ("", "night"): (0, 6), ("", "overnight"): (0, 6),
+    ("late", "night"): (21, 24), ("", "dawn"): (3, 8), ("", "daybreak"): (3, 8),
+    ("", "early hours"): (0, 6), ("early", "hours"): (0, 6),
+}  # fmt: skip
 
 
 @lru_cache(maxsize=512)
@@ -109,7 +126,7 @@ class AcledExtractor:
         action = self._action(sub_event, action, notes)
         actor, confidence = self._attacker(row, event_type, notes)
         place = self._place(row)
-        start, end, precision = self._span(row, day, place)
+        start, end, precision = self._span(row, day, place, notes)
         quote_start = report.text.find(notes) if notes else -1
         quote, q_start = (notes, quote_start) if quote_start >= 0 else (report.text, 0)
         latitude = _float(row.get("latitude"))
@@ -181,12 +198,53 @@ class AcledExtractor:
         return self._places[key]
 
     @staticmethod
-    def _span(row: Mapping[str, Any], day: date, place: Place | None) -> tuple[datetime, datetime, str]:
+    def _span(
+        row: Mapping[str, Any], day: date, place: Place | None, notes: str = ""
+    ) -> tuple[datetime, datetime, str]:
         zone = _zone(place.timezone if place else None)
         widen = _WIDEN_DAYS.get(_field(row, "time_precision"), 0)
+        hours = _part_of_day(notes) if not widen else None
+        if hours is not None:
+            midnight = datetime.combine(day, time(), zone)
+            begin, finish = (midnight + timedelta(hours=h) for h in hours)
+            return begin.astimezone(UTC), finish.astimezone(UTC), "part_of_day"
         start = datetime.combine(day - timedelta(days=widen), time(), zone)
         end = datetime.combine(day + timedelta(days=widen + 1), time(), zone)
         return start.astimezone(UTC), end.astimezone(UTC), "multi_day" if widen else "day"
+
+
+def _part_of_day(notes: str) -> tuple[float, float] | None:
+    """Local hours of the one part of the day the notes name, or None (none, or several)."""
+    lower = notes.lower()
+    if not any(
+        word in lower
+        for word in (
+            "morning",
+            "afternoon",
+            "evening",
+            "night",
+            "dawn",
+            "daybreak",
+            "noon",
+            "midday",
+            "hours",
+        )
+    ):
+        return None
+    found = {
+        hours
+        for match in _PART_OF_DAY.finditer(notes)
+        if (hours := _PART_HOURS.get(_part_key(match))) is not None
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _part_key(match: re.Match[str]) -> tuple[str, str]:
+    part = " ".join(match.group("part").lower().split())
+    modifier = (match.group("mod") or "").lower()
+    if part == "early hours":
+        return "", part
+    return (modifier, part) if (modifier, part) in _PART_HOURS else ("", part)
 
 
 def _field(row: Mapping[str, Any], name: str) -> str:

@@ -102,6 +102,27 @@ _ENEMY_OBJECT = re.compile(
 _ENEMY_SUBJECT = re.compile(
     r"\bthe enemy(?:'s)?\s+(?!personnel|positions?|equipment|targets?)\w+", re.IGNORECASE
 )
+# What a party's own channel calls the other side: "the enemy", "the occupiers", "rashists",
+# "the terrorists", and what it calls its own: "our forces", "our defenders".
+_SIDES = re.compile(
+    r"\b(?P<enemy>(?:the\s+)?(?:enemy|occupiers?|occupation\s+(?:forces|troops|army)|invaders?|aggressors?"
+    r"|rashists?|ruscists?|orcs|terrorists|adversary|militants|nationalists|neo-?nazis))(?:'s|’s)?"
+    r"(?:\s+(?P<thing>[\w-]+))?"
+    r"|\b(?P<own>our\s+(?:forces|troops|units|servicemen|soldiers|aviation|army|defenders|warriors"
+    r"|fighters|military|artillery|drones|air\s+defen[cs]e|positions|[\w-]+\s+(?:units|brigades?)))\b",
+    re.IGNORECASE,
+)
+# What the words of :data:`_SIDES` qualify when they name an object, not an attacker:
+# "enemy positions", "the occupiers' equipment".
+_TARGET_NOUNS = frozenset(
+    {
+        "personnel", "position", "positions", "equipment", "target", "targets", "depot", "depots",
+        "fortification", "fortifications", "manpower", "concentration", "concentrations", "stronghold",
+        "strongholds", "dugout", "dugouts", "vehicle", "vehicles", "command", "logistics", "ammunition",
+        "warehouse", "warehouses", "firing", "deployment",
+    }
+)  # fmt: skip
+_AGENT_BEFORE = re.compile(r"\bby\s+$", re.IGNORECASE)
 # "Statements by the", "claims from", "allegations of": whose claim is being restated.
 _CLAIM_BY = re.compile(
     r"\b(?:statements?|claims?|reports?|allegations?|accusations?|assertions?|information|reporting)"
@@ -124,6 +145,15 @@ _FORCE_AFTER = re.compile(
     r"|servicemen|soldiers|positions|military|manpower|personnel|mercenaries|strongholds?|brigades?)\b",
     re.IGNORECASE,
 )
+# A wire story's dateline: "KYIV, Nov 1 (Reuters) -", "KHARKIV, Ukraine, Nov. 14 —", "MOSCOW –".
+# It says where the story was filed, not where anything happened.
+_DATELINE = re.compile(
+    r"\s*[A-Z][A-Z'’.-]+(?:[\s/-]+[A-Z][A-Z'’.-]+)*"  # the city, in capitals
+    r"(?:,\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)?)?"  # its country or region
+    r"(?:,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,?\s+\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:,?\s+\d{4})?))?"
+    r"(?:\s*\([^()\n]{1,40}\))?"  # the agency
+    r"\s*[-–—]+\s+"
+)
 _BLAMING = re.compile(r"\b(?:blam|accus)(?:ed|es|ing|e)\b", re.IGNORECASE)
 _CLOCK_AFTER = re.compile(r"\s+(?:time|standard time|summer time)\b", re.IGNORECASE)
 
@@ -140,6 +170,8 @@ class _Context:
     mentions: Sequence[Mention]
     #: Read from the title only when the text itself names no usable place.
     title_places: Callable[[], Sequence[PlaceMention]]
+    #: Where a wire story was filed: its country is the last resort for a story that names no place.
+    dateline: Sequence[PlaceMention] = ()
 
 
 class NewsExtractor:
@@ -156,16 +188,30 @@ class NewsExtractor:
         published = report.published_at or datetime.now(UTC)
         if published.tzinfo is None:
             published = published.replace(tzinfo=UTC)
-        mentions = self.lexicon.mentions(text)
+        # The dateline is read as blank: same length, so offsets still point into the text.
+        reading = _without_dateline(text)
+        mentions = self.lexicon.mentions(reading)
         government = [(m.start, m.end) for m in mentions if m.kind != "capital" or m.government]
-        places = _located(text, self.gazetteer.find(text), government)
+        places = _located(reading, self.gazetteer.find(reading), government)
         title_places = _Lazy(lambda: self._title_places(report.title or ""))
-        zone = _report_zone(places) if places else _report_zone(title_places())
-        context = _Context(report, text, published, zone, places, mentions, title_places)
+        dateline = (
+            self.gazetteer.find(text[: len(text) - len(reading.lstrip())]) if reading is not text else []
+        )
+        zone = _report_zone(places or title_places() or dateline)
+        context = _Context(report, reading, published, zone, places, mentions, title_places, dateline)
         drafts: list[Draft] = []
         others: list[Draft] = []
-        for index, (start, end) in enumerate(split_sentences(text)):
-            for draft in self._read_sentence(context, index, start, end):
+        for index, (start, end) in enumerate(split_sentences(reading)):
+            try:
+                read = self._read_sentence(context, index, start, end)
+            except Exception:
+                # One sentence the rules cannot read must not cost the report its other
+                # observations: log it with enough to reproduce, and read on.
+                logger.exception(
+                    "extraction failed on sentence %d (%d-%d) of report %s", index, start, end, report.url
+                )
+                continue
+            for draft in read:
                 if draft.negated or draft.denial:
                     others.append(draft)
                 else:
@@ -407,6 +453,10 @@ class NewsExtractor:
         """
         if voice not in self.lexicon.codes:
             return None
+        if trigger_at is not None:
+            side = _side_of_subject(text, trigger_at)
+            if side is not None:
+                return voice if side == "own" else self.lexicon.other_party(voice)
         if _OWN_SIDE.search(text) or _ENEMY_OBJECT.search(text):
             return voice
         if trigger_at is not None and any(
@@ -419,6 +469,14 @@ class NewsExtractor:
             return voice
         if _ENEMY_SUBJECT.search(text):
             return self.lexicon.other_party(voice)
+        if (
+            trigger_at is not None
+            and "military" in targets_of(text[trigger_at:])
+            and not is_intercepted(text)
+        ):
+            # "A strike was delivered on an ammunition depot": a bulletin tells of its own side's
+            # strikes on military objects and of the enemy's on what the enemy should spare.
+            return voice
         return None
 
     def _voice(self, ctx: _Context, sentence: str, speakers: Sequence[Speaker], actor: str | None) -> str:
@@ -498,8 +556,23 @@ class NewsExtractor:
         for draft in drafts:
             if draft.place is None:
                 draft.place = _fallback_place(ctx, draft.quote_start)
+            elif draft.place.place.kind == "subdivision" and (
+                title_place := self._title_refines(ctx, draft.place)
+            ):
+                draft.place = title_place
             if draft.actor is None:
                 self._infer_actor(ctx, draft)
+
+    def _title_refines(self, ctx: _Context, region: PlaceMention) -> PlaceMention | None:
+        """The headline's town when the body names only its region: "Drone hits car in
+        Huliaipole" over "in Zaporizka oblast". Only a single such town, and only when the body
+        names nothing more specific in that region itself."""
+        if any(self._within(p.place, region.place) for p in ctx.places):
+            return None
+        inside = [t for t in ctx.title_places() if self._within(t.place, region.place)]
+        if len({(t.place.name, t.place.code) for t in inside}) != 1:
+            return None
+        return inside[0]
 
     def _infer_actor(self, ctx: _Context, draft: Draft) -> None:
         """The attacker unnamed: the other side of the place's country, when the text supports it."""
@@ -514,6 +587,42 @@ class NewsExtractor:
         own_voice = ctx.report.source_voice == victim
         draft.actor = attacker
         draft.inferred_penalty = 0.25 if named_elsewhere or own_voice else 0.4
+
+
+def _side_of_subject(text: str, trigger_at: int) -> str | None:
+    """Which side a party's own channel makes the attacker, from the words it uses:
+    "the enemy shelled" (``enemy``), "our forces struck" (``own``); "destroyed enemy
+    positions" (an enemy object: ``own``), "attacked our positions" (``enemy``), "was
+    shelled by the occupiers" (``enemy``). None when the clause uses no such words."""
+    subject: str | None = None
+    after: str | None = None
+    for match in _SIDES.finditer(text):
+        own = match.group("own") is not None
+        thing = (match.group("thing") or "").lower()
+        is_object = own and match.group("own").lower().endswith("positions")
+        if not own and thing in _TARGET_NOUNS:
+            is_object = True
+        if match.start() < trigger_at:
+            if is_object:
+                continue  # "Enemy positions were struck": a passive subject is the target
+            subject = "own" if own else "enemy"
+        elif after is None:
+            if _AGENT_BEFORE.search(text, max(match.start() - 4, 0), match.start()):
+                after = "own" if own else "enemy"  # "shelled by the enemy": the agent
+            else:
+                after = "enemy" if own else "own"  # the object of the attack: the other side hit
+            break
+    return subject or after
+
+
+def _without_dateline(text: str) -> str:
+    """``text`` with a leading dateline blanked out, or ``text`` itself."""
+    if not text[:1].isspace() and not text[:2].isupper():
+        return text  # the cheap common case: prose does not open with two capitals
+    match = _DATELINE.match(text)
+    if match is None:
+        return text
+    return " " * match.end() + text[match.end() :]
 
 
 def _comes_from(text: str, start: int, end: int) -> bool:
@@ -581,4 +690,11 @@ def _fallback_place(ctx: _Context, before: int) -> PlaceMention | None:
     title_places = ctx.title_places()
     if title_places:
         return title_places[0]
-    return ctx.places[0] if ctx.places else None
+    if ctx.places:
+        return ctx.places[0]
+    for mention in ctx.dateline:
+        # The filing city is not where things happened, but it is in the country they did.
+        where = mention.place
+        country = Place(where.country, None, where.country, None, None, where.timezone, "country", 0)
+        return PlaceMention(mention.text, mention.start, mention.end, country)
+    return None

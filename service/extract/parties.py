@@ -61,6 +61,7 @@ _CAPITAL_VARIANTS: dict[str, tuple[str, ...]] = {"Kyiv": ("Kiev",), "Moscow": ("
 _FORCE = (
     r"forces|troops|army|military|armed forces|soldiers|units|formations|aviation|air force|navy|fleet"
     r"|artillery|infantry|servicemen|marines|paratroopers|side|command|regime|militants|saboteurs"
+    r"|nationalists|terrorists|occupiers|invaders|neo-?nazis"
 )
 _WEAPON = (
     r"drones?|uavs?|missiles?|rockets?|shells?|shelling|bombs?|aircraft|jets?|warplanes?|helicopters?"
@@ -131,7 +132,7 @@ _GOV_POSSESSED = (
     r"pause|pledge|pledged|forces|troops|army|military|government|regime|allies|claims?|position|proposal"
     r"|decision|truce|ceasefire|moratorium|envoys?|delegation|officials|statement|offensive|attacks?"
     r"|strikes?|war|invasion|leadership|demands?|refusal|response|promise|commitment|drones|missiles"
-    r"|bombardment|negotiators?|terms|backers|side|campaign"
+    r"|bombardment|negotiators?|terms|backers|side|campaign|undertakings?|obligations?|commitments?|pledges?"
 )
 _GOV_VERB = (
     r"said|says|say|declared|pledged|announced|denied|denies|accused|accuses|agreed|agrees|wants|would"

@@ -20,6 +20,7 @@ __all__ = [
     "REGION_WORDS",
     "TOKEN_RE",
     "continues_name",
+    "is_modifier",
     "looks_like_government",
     "mentions_capital",
     "names_a_river",
@@ -151,6 +152,11 @@ _GOVERNMENT_POSSESSIONS = frozenset(
         "pledge",
         "pledged",
         "promise",
+        "undertaking",
+        "obligation",
+        "obligations",
+        "commitment",
+        "commitments",
         "pause",
         "moratorium",
         "truce",
@@ -239,6 +245,11 @@ _PLACE_PRECEDERS = frozenset(
         "bombed",
     }
 )
+# "two-week", "30-day", "three-month": a duration before what a government owns.
+_DURATION = re.compile(
+    r"(?:\d+|one|two|three|four|five|six|seven|ten|fourteen|thirty)-(?:hour|day|week|month|year)"
+)
+_WORD_AFTER = re.compile(r"\s+([\w-]+)")
 _LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
 _NEXT_WORD = re.compile(r"^['’]s\s+([\w-]+)")
 _THE_BEFORE = re.compile(r"\bthe\s+$")
@@ -263,8 +274,14 @@ def looks_like_government(text: str, start: int, end: int) -> bool:
     if _GOVERNMENT_FOLLOWERS.match(after) or GOVERNMENT_ACT.match(after):
         return True
     possession = _NEXT_WORD.match(after)
-    if possession and possession.group(1).casefold() in _GOVERNMENT_POSSESSIONS:
-        return True
+    if possession:
+        owned = possession.group(1).casefold()
+        if _DURATION.fullmatch(owned):
+            # "Moscow's two-week undertaking": the noun after the duration decides.
+            following = _WORD_AFTER.match(after, possession.end())
+            owned = following.group(1).casefold() if following else owned
+        if owned in _GOVERNMENT_POSSESSIONS:
+            return True
     return previous in _GOVERNMENT_PRECEDERS
 
 
@@ -273,6 +290,31 @@ def names_a_river(text: str, start: int, end: int) -> bool:
     if not _THE_BEFORE.search(text, max(0, start - 5), start):
         return False
     return _RIVER_AFTER.match(text, end) is not None
+
+
+# "the Volga city of Saratov", "the Black Sea port of Novorossiysk", "the Donbas town of
+# Toretsk": a river, sea or region naming the kind of place that the real name follows.
+_MODIFIER_AFTER = re.compile(
+    r"(?:\s+[A-Z][\w-]*)?\s+(?:river\s+|sea\s+|industrial\s+|border\s+|frontline\s+|front-line\s+)?"
+    r"(?:city|port|town|village|settlement|resort|capital|harbou?r|hub)\s+of\s+"
+    r"(?:the\s+)?[A-Z]"
+)
+# "Nov. 3", "Jan 5": a month's abbreviation before a day, never a place.
+_MONTH_ABBREVIATION = frozenset(
+    {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+)
+_DAY_AFTER = re.compile(r"\.?\s*\d")
+
+
+def is_modifier(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``text[start:end]`` only qualifies another: "the Volga city of
+    Saratov" (a river or region before the kind of place named next) or "Nov. 3" (a month)."""
+    word = text[start:end].casefold()
+    if word in _MONTH_ABBREVIATION and _DAY_AFTER.match(text, end):
+        return True
+    return _THE_BEFORE.search(text, max(0, start - 5), start) is not None and (
+        _MODIFIER_AFTER.match(text, end) is not None
+    )
 
 
 def mentions_capital(text: str) -> bool:

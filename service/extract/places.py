@@ -130,7 +130,11 @@ class Gazetteer(IndexLookups):
             key = " ".join(t.key for t in tokens[:length])
             follower = tokens[length] if length < len(tokens) else _next_token(text, last)
             stem_code = self._region_stems.get(key)
-            if stem_code is not None and follower is not None and follower.word in ctx.REGION_WORDS:
+            if (
+                stem_code is not None
+                and follower is not None
+                and self._names_region(key, stem_code, follower.word)
+            ):
                 raw = _Raw(first.start, follower.end, key, [], follower.possessive)
                 raw.place = self.subdivision(stem_code)
                 raw.plural = follower.word in ctx.PLURAL_REGION_WORDS
@@ -159,11 +163,23 @@ class Gazetteer(IndexLookups):
                 and ctx.names_a_river(text, first.start, last.end)
             ):
                 return None  # "across the Dnipro": the river
+            if ctx.is_modifier(text, first.start, last.end):
+                return None  # "the Volga city of Saratov", "Nov. 3"
             raw = _Raw(first.start, last.end, key, candidates, last.possessive)
             if follower is not None and follower.word in ctx.DISTRICT_WORDS:
                 raw.district, raw.end, raw.possessive = True, follower.end, follower.possessive
             return raw
         return None
+
+    def _names_region(self, key: str, stem_code: str, word: str) -> bool:
+        """ "Sumy region", "Sumska oblast"; and "the Sumy area" when the city lies in its region
+        (not "the Kyiv area", whose city is a division of its own)."""
+        if word in ctx.REGION_WORDS:
+            return True
+        if word != "area":
+            return False
+        candidates = self._names.get(key)
+        return candidates is not None and bool(candidates) and self._rows[candidates[0]][1] == stem_code
 
     def _spread_plural_regions(self, text: str, raws: list[_Raw]) -> None:
         """ "Kursk and Bryansk regions": the plural makes each listed name a division."""

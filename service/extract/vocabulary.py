@@ -43,6 +43,11 @@ _I = re.IGNORECASE
 _STRONG_VERB = (
     r"shelled|bombed|stormed|storm|blew up|blown up|blow(?:s|ing)? up|attacked|raided|pounded|shot down"
     r"|shoot(?:s|ing)? down|downed|intercepted|assaulted|launched|fired|struck"
+    # "opened fire on Nikopol with barrel artillery"
+    r"|open(?:ed|s|ing)? fire"
+    # "dropped an explosive device from a drone onto", "a drone dropped a grenade on"
+    r"|drop(?:ped|s|ping)?\s+(?:[\w-]+\s+){0,3}?(?:explosives?|explosive devices?|grenades?|munitions?"
+    r"|bombs?|ammunition|shells?|mines?)"
 )
 # Verbs that report an attack only with a weapon, force or target in the clause
 # ("power imports hit a record" is no attack; "a drone hit a substation" is).
@@ -98,7 +103,8 @@ ANAPHORIC_ATTACK = re.compile(
 _PAUSE_WORDS = (
     r"pauses?|halt(?:s|ed|ing)?|moratori(?:um|a)|truces?|ceasefires?|cease-fires?|refrain(?:s|ed|ing)?"
     r"|stop(?:s|ped|ping)?|cease(?:s|d)?|ceasing|end(?:s|ed|ing)?|bans?|suspen(?:d|ds|ded|ding|sion)"
-    r"|freeze|renounc(?:e|es|ed|ing)|abstain(?:s|ed|ing)?|pledg(?:e|es|ed)|commitment"
+    r"|freeze|renounc(?:e|es|ed|ing)|abstain(?:s|ed|ing)?|pledg(?:e|es|ed)|commitments?"
+    r"|undertakings?|obligations?|promis(?:e|es|ed)"
 )
 # The rest of a pause's object phrase, up to a new verb: "a moratorium on strikes against
 # energy facilities" stops before "and carried out no strikes on Chernigov".
@@ -117,7 +123,10 @@ _COMMITMENT = re.compile(
     r"mutual\s+|further\s+)?(?:[\w-]+\s+)?(?:(?:strikes?|attacks?|shelling|bombing|"
     rf"hostilities|fire)\b(?:\s+(?:on|against|at|targeting)\s+{_PHRASE_TAIL})?"
     rf"|(?:striking|attacking|hitting|targeting|bombarding|shooting at|firing on|firing at)\b{_GERUND_OBJECT})"
-    r"|\b(?:energy\s+|infrastructure\s+)?(?:strike|attack)s?\s+(?:pause|moratorium|ban|halt|truce)\b",
+    r"|\b(?:energy\s+|infrastructure\s+)?(?:strike|attack)s?\s+(?:pause|moratorium|ban|halt|truce)\b"
+    # "an undertaking not to target hospitals", "agreed not to strike energy facilities": a
+    # promise, never a report; what it protects is not a target hit.
+    rf"|\bnot\s+to\s+(?:target|strike|attack|hit|shell|bomb|fire\s+(?:on|at))\b{_PHRASE_TAIL}",
     _I,
 )
 # "In response to attacks by ..., [the real subject]": a justification, not a new event.
@@ -172,7 +181,7 @@ _PREFILTER = re.compile(
     r"|hit|strik|damag|destroy|target|knock|explod|crash|fell|land|slam|set |ignit|tried|advanc|barrage"
     r"|missile|rocket|ballistic|cruise|hypersonic|kinzhal|iskander|kalibr|kh-|s-300|drone|uav|shahed|geran"
     r"|fpv|kamikaze|loitering|unmanned|artillery|mortar|mlrs|grad|howitzer|tank|kab|fab|aircraft|warplane"
-    r"|jet|helicopter|troop|force|soldier|unit|formation|infantry|aviation|debris|wreckage|fragment"
+    r"|jet|helicopter|troop|force|soldier|unit|formation|infantry|aviation|debris|wreckage|fragment|drop"
 )
 
 
@@ -388,6 +397,17 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
 }
 
 
+# Vehicles that carry fuel are not fuel facilities: "a fuel truck on an airfield".
+_FUEL_VEHICLE_CUES = frozenset({"fuel", "petrol", "petroleum", "gasoline", "diesel", "kerosene", "tanker"})
+_FUEL_VEHICLE = re.compile(
+    r"\b(?:(?:fuel|petrol|petroleum|gasoline|diesel|kerosene)[\s-]+(?:(?:tanker|tank|storage|supply)[\s-]+)?"
+    r"(?:trucks?|lorr(?:y|ies)|tankers?(?![\s-]+(?:ships?|vessels?))|bowsers?|vehicles?|wagons?|trailers?"
+    r"|cars?|convoys?|columns?)"
+    r"|(?:oil|gas)[\s-]+(?:tanker[\s-]+)?(?:trucks?|lorr(?:y|ies)|bowsers?)|tanker[\s-]+(?:trucks?|lorr(?:y|ies)))\b",
+    _I,
+)
+
+
 def targets_of(clause: str) -> tuple[str, ...]:
     """Target categories named in ``clause``, most specific reading first.
 
@@ -404,6 +424,8 @@ def targets_of(clause: str) -> tuple[str, ...]:
             words.update(part.rstrip("s") for part in word.split("-"))
     found: list[str] = []
     text = clause
+    if not words.isdisjoint(_FUEL_VEHICLE_CUES):
+        text = blank(text, [m.span() for m in _FUEL_VEHICLE.finditer(text)])
     for category, pattern in _TARGETS:
         if words.isdisjoint(_TARGET_CUES[category]):
             continue
@@ -429,7 +451,13 @@ _NEGATED = re.compile(
     r"(?:struck|strike|attacked|attack|shelled|shell|hit|carried out|launched|fired|targeted|bombed)\b"
     r"|\bnever\s+(?:struck|attacked|shelled|hit|targeted|bombed)\b"
     r"|\b(?:carried out|conducted|launched|made|delivered|fired)\s+no\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:attacks?|strikes?|shelling|missiles?|drones?|bombs?)\b",
+    r"(?:attacks?|strikes?|shelling|missiles?|drones?|bombs?)\b"
+    # "Not a single attack on energy facilities was recorded", "not one strike", "zero attacks".
+    r"|\b(?:not\s+(?:a\s+single|one|any)|no\s+single|zero)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:attacks?|strikes?|shelling|missiles?|drones?|hits?|shells?|bombs?|violations?)\b"
+    # "None of the energy facilities were hit".
+    r"|\bnone\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,4}?(?:were|was|have\s+been|has\s+been"
+    r"|had\s+been)\s+(?:\w+\s+)?(?:hit|damaged|struck|attacked|shelled|targeted|affected|destroyed)\b",
     _I,
 )
 

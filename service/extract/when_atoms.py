@@ -239,7 +239,9 @@ def _weekday(groups: dict[str, str | None]) -> Day:
 def _date(
     pre: str | None, day: str | None, month: str | None, year: str | None, through: str | None
 ) -> Day | None:
-    month_number = MONTHS[(month or "").lower()]
+    month_number = _month_number(month)
+    if month_number is None:
+        return None
     first = int(day or 0)
     last = int(through) if through else None
     if not 1 <= first <= 31 or (last is not None and not first < last <= 31):
@@ -248,6 +250,11 @@ def _date(
     return Day(
         "date", year=int(year) if year else None, month=month_number, day=first, through_day=last, since=since
     )
+
+
+def _month_number(name: str | None) -> int | None:
+    """The month of a written name or abbreviation: "November", "Nov", "Nov.", "Sept."."""
+    return MONTHS.get((name or "").lower().rstrip(". "))
 
 
 def _iso(groups: dict[str, str | None]) -> Atom | None:
@@ -314,7 +321,9 @@ def _unit(words: str | None) -> str:
 def _period(groups: dict[str, str | None]) -> Period | None:
     if groups["mo"] is not None:
         pre = (groups["mopre"] or "").strip().lower()
-        month = MONTHS[groups["mo"].lower()]
+        month = _month_number(groups["mo"])
+        if month is None:
+            return None
         if groups["moy"] is not None:
             return Period("month", year=int(groups["moy"]), month=month)
         relation = (groups["morel"] or "").lower()

@@ -33,6 +33,8 @@ _PARTS: dict[str, tuple[int, int]] = {
     "late": (18, 24),
     "early": (0, 9),
 }
+# Before this local hour a bulletin's "tonight" is the night just past.
+_NOON = 12
 _SEASON_START = {"winter": 12, "spring": 3, "summer": 6, "autumn": 9}
 _UNIT_SECONDS = {
     "minutes": 60,
@@ -172,7 +174,11 @@ class Resolver:
             return None
         if day is not None and side.day is not None and side.day.how != "context":
             self.context_day = day
+        night = self._night_of_dates(side, day)
         if side.clock is not None:
+            if night is not None and side.clock.hour < 12:
+                # "On the night of 2 to 3 November, at 01:10": after midnight is the second date.
+                day = night[1]
             moment = self._clock(side, day)
             if moment is None:
                 return None
@@ -180,6 +186,14 @@ class Resolver:
                 return moment, max(self.published, moment + timedelta(minutes=30)), "part_of_day"
             before, after = _CLOCK_SPANS[side.clock.qualifier]
             return moment + timedelta(minutes=before), moment + timedelta(minutes=after), "exact"
+        if night is not None:
+            # "the night of 2-3 November": from the evening of the first to the morning of the second.
+            first, second = night
+            return (
+                self._at(first, _PARTS["night"][0]),
+                self._at(second, _PARTS["night_into"][1]),
+                "part_of_day",
+            )
         if side.part is not None:
             part = side.part
             if side.day is not None and side.day.late_early and not part.modifier:
@@ -196,6 +210,16 @@ class Resolver:
         if side.day.through_day is not None:
             last = day.replace(day=side.day.through_day)
         return self._at(day, 0), self._at(last, 24), "day" if last == day else "multi_day"
+
+    @staticmethod
+    def _night_of_dates(side: Side, day: date | None) -> tuple[date, date] | None:
+        """The two dates of "the night of 2 to 3 November", "overnight from 2 to 3 November"."""
+        if day is None or side.day is None or side.part is None or side.day.through_day is None:
+            return None
+        if side.part.name not in ("night", "night_into") or not side.part_first:
+            return None
+        second = day + timedelta(days=1)
+        return (day, second) if second.day == side.day.through_day else None
 
     def _clock(self, side: Side, day: date | None) -> datetime | None:
         clock = side.clock
@@ -225,6 +249,8 @@ class Resolver:
         name = part.name
         if name == "night" and part_first:
             name = "night_into"  # "the night of 14 November", "the night into Monday"
+        elif name == "night" and part.anchor == "pub" and day is None and self._night_just_past():
+            name = "night_into"  # "tonight", "this night" in a morning bulletin: the night that ended
         if day is None:
             day = self._part_day(part, name)
         begin, finish = (float(hours) for hours in _PARTS[name])
@@ -238,6 +264,10 @@ class Resolver:
             if part.modifier == "early" and name == "morning":
                 begin = 4.0
         return self._at(day, begin), self._at(day, finish), "part_of_day"
+
+    def _night_just_past(self) -> bool:
+        """Whether "tonight" means the night just ended: said in the morning, not of the future."""
+        return not self._future and self.local.hour < _NOON
 
     def _part_day(self, part: Part, name: str) -> date:
         today = self.today

@@ -1,0 +1,456 @@
+"""General reading rules, each held both ways: the case that must now be read right and the
+near miss that must keep working.
+
+Abbreviated months, per-sentence robustness, wire datelines, "tonight" in morning and evening
+reports, the night of two dates, a party channel's names for either side, a headline's town
+under the body's region, adjectival oblast names, "the Volga city of", negations such as "not
+a single", fuel vehicles, further attack phrasings, undertakings not to strike, and ACLED
+notes that name a part of the day.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from service.extract import Extractor
+from service.extract.news import NewsExtractor
+from service.extract.parties import DEFAULT_PARTIES
+from service.extract.places import Gazetteer
+from service.extract.vocabulary import find_trigger, is_negated, targets_of
+from service.extract.when import resolve_time
+from service.records import Observation, ReportInput
+
+KYIV = ZoneInfo("Europe/Kyiv")
+# Tuesday 4 November 2025, 09:00 in Kyiv: a morning bulletin.
+MORNING = datetime(2025, 11, 4, 7, 0, tzinfo=UTC)
+# The same day at 20:00 in Kyiv: an evening report.
+EVENING = datetime(2025, 11, 4, 18, 0, tzinfo=UTC)
+
+
+def kyiv(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2025, 11, day, hour, minute, tzinfo=KYIV).astimezone(UTC)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(DEFAULT_PARTIES)
+
+
+def read(
+    extractor: Extractor,
+    text: str,
+    voice: str = "independent",
+    title: str = "Headline",
+    published: datetime = MORNING,
+) -> list[Observation]:
+    report = ReportInput("rss", "https://news.example/a", title, text, published, {}, voice)
+    found = extractor.extract(report)
+    for o in found:
+        assert text[o.quote_start : o.quote_end] == o.quote
+    return [o for o in found if not (o.negated or o.historical or o.denial or o.hypothetical)]
+
+
+def one(extractor: Extractor, text: str, **kwargs: Any) -> Observation:
+    found = read(extractor, text, **kwargs)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- 1. abbreviated months with a dot; one bad sentence loses nothing else --------------
+
+
+@pytest.mark.parametrize(
+    ("text", "month", "day"),
+    [
+        ("Russian drones struck a substation in Kharkiv on Nov. 3, the governor said.", 11, 3),
+        ("Russian missiles hit a power plant in Odesa on Sept. 12.", 9, 12),
+        ("Russian drones hit a school in Sumy on Jan. 5.", 1, 5),
+        ("A Russian missile hit a substation in Dnipro on Aug. 30.", 8, 30),
+        ("Russian drones hit a substation in Kharkiv on Oct 3.", 10, 3),  # no dot: as before
+        ("Russian drones hit a substation in Kharkiv on 3 November.", 11, 3),
+    ],
+)
+def test_abbreviated_months_with_a_dot_are_dates(
+    extractor: Extractor, text: str, month: int, day: int
+) -> None:
+    # Published the next morning, so that none of them is an old strike recalled.
+    published = datetime(2025 if month > 1 else 2026, month, day, 7, 0, tzinfo=UTC) + timedelta(days=1)
+    found = one(extractor, text, published=published)
+    local = found.occurred_start.astimezone(KYIV)
+    assert (local.month, local.day, found.precision) == (month, day, "day")
+    assert found.place_name not in ("Jan", "Nov", "Sept")
+
+
+def test_a_sentence_that_fails_does_not_lose_the_others(
+    extractor: Extractor, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    original = NewsExtractor._read_sentence
+
+    def failing(self: NewsExtractor, ctx: Any, index: int, start: int, end: int) -> Any:
+        if index == 0:
+            raise RuntimeError("a rule that cannot read this sentence")
+        return original(self, ctx, index, start, end)
+
+    monkeypatch.setattr(NewsExtractor, "_read_sentence", failing)
+    text = "Russian drones hit a school in Sumy. Russian missiles struck a substation in Kharkiv."
+    found = read(extractor, text)
+    assert [o.place_name for o in found] == ["Kharkiv"]
+    assert "extraction failed on sentence 0" in caplog.text
+
+
+# --- 2. datelines are where the story was filed -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("KYIV, Nov 1 (Reuters) - Russian drones hit an energy facility in Odesa overnight.", "Odesa"),
+        ("KHARKIV, Ukraine, Nov. 14 — Russian drones struck a substation in Izium overnight.", "Izium"),
+        (
+            "MOSCOW, Nov 3 – Ukrainian drones attacked an oil refinery in the Saratov region.",
+            "Saratov region",
+        ),
+        # Near misses: a place that opens a sentence is still a place.
+        ("Kharkiv was hit by Russian drones overnight, the governor said.", "Kharkiv"),
+        ("ODESA — Russian drones struck Odesa's port overnight.", "Odesa"),
+    ],
+)
+def test_a_dateline_is_not_the_place_of_the_attack(extractor: Extractor, text: str, place: str) -> None:
+    found = one(extractor, text)
+    assert found.place_name == place
+    assert found.precision == "part_of_day" or "overnight" not in text
+
+
+def test_a_dateline_alone_gives_its_country_and_no_date(extractor: Extractor) -> None:
+    found = one(extractor, "KHARKIV, Ukraine, Nov. 1 — Russian drones struck a substation overnight.")
+    assert (found.place_code, found.country) == (None, "UA")
+    # "Nov. 1" dates the filing; "overnight" dates the attack (the night into 4 November).
+    assert (found.occurred_start, found.occurred_end) == (kyiv(3, 21), kyiv(4, 6))
+
+
+# --- 3. "tonight" said in the morning is the night just past ------------------------------
+
+
+@pytest.mark.parametrize("words", ["tonight", "this night", "last night", "overnight"])
+def test_tonight_in_a_morning_bulletin_is_the_night_just_past(words: str) -> None:
+    span = resolve_time(f"Drones struck Kharkiv {words}.", published_at=MORNING, tz=KYIV)
+    assert span is not None
+    assert span.start == kyiv(3, 21)
+    assert span.end <= kyiv(4, 6)
+
+
+def test_tonight_in_an_evening_report_is_the_coming_night() -> None:
+    span = resolve_time("Drones struck Kharkiv tonight.", published_at=EVENING, tz=KYIV)
+    assert span is not None
+    assert span.start == kyiv(4, 21)
+    span = resolve_time("Drones struck Kharkiv last night.", published_at=EVENING, tz=KYIV)
+    assert span is not None
+    assert span.start == kyiv(3, 21)
+
+
+def test_a_forecast_for_tonight_stays_in_the_future() -> None:
+    span = resolve_time("More drones will strike tonight.", published_at=MORNING, tz=KYIV)
+    assert span is not None
+    assert span.start == kyiv(4, 21)
+
+
+# --- 4. the night of two dates -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("On the night of 2 to 3 November, at 01:10, drones hit Kharkiv.", kyiv(3, 1, 0), kyiv(3, 1, 20)),
+        ("On the night of 2 to 3 November, at 23:40, drones hit Kharkiv.", kyiv(2, 23, 30), kyiv(2, 23, 50)),
+        ("On the night of 2-3 November drones hit Kharkiv.", kyiv(2, 21), kyiv(3, 6)),
+        ("Overnight from 2 to 3 November drones hit Kharkiv.", kyiv(2, 21), kyiv(3, 6)),
+        # Near misses: one date, and a range of whole days.
+        ("On the night of 3 November drones hit Kharkiv.", kyiv(2, 21), kyiv(3, 6)),
+        ("Between 1 and 3 November drones hit Kharkiv.", kyiv(1, 0), kyiv(4, 0)),
+    ],
+)
+def test_the_night_of_two_dates(text: str, start: datetime, end: datetime) -> None:
+    span = resolve_time(text, published_at=MORNING, tz=KYIV)
+    assert span is not None
+    assert (span.start, span.end) == (start, end)
+
+
+# --- 5. a party channel's names for either side --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "voice", "actor"),
+    [
+        ("The enemy shelled Nikopol with artillery.", "UA", "RU"),
+        ("The occupiers shelled Oleshky overnight.", "UA", "RU"),
+        ("Russian terrorists struck Odesa with drones overnight.", "UA", "RU"),
+        ("The rashists shelled Nikopol overnight.", "UA", "RU"),
+        ("The enemy shelled Horlivka with artillery.", "RU", "UA"),
+        ("Ukrainian nationalists shelled Horlivka.", "RU", "UA"),
+        ("AFU militants shelled a substation in Donetsk.", "RU", "UA"),
+        ("Horlivka was shelled by the militants overnight.", "RU", "UA"),
+        # As the object, the enemy was hit by the speaker's own side.
+        ("Our forces destroyed enemy positions near Pokrovsk.", "UA", "UA"),
+        ("Defence forces destroyed the occupiers' ammunition depot in Kherson region.", "UA", "UA"),
+        ("Aviation struck a deployment point of AFU militants near Kupiansk.", "RU", "RU"),
+        ("Aviation struck a stronghold of the militants in Kursk region.", "RU", "RU"),
+        ("The enemy attacked our positions near Pokrovsk.", "UA", "RU"),
+        # An unnamed subject striking military objects in a bulletin: the speaker's own strike.
+        ("A strike was delivered on an ammunition depot and a fuel depot.", "RU", "RU"),
+    ],
+)
+def test_a_party_channel_names_either_side(extractor: Extractor, text: str, voice: str, actor: str) -> None:
+    assert one(extractor, text, voice=voice).actor == actor
+
+
+def test_an_unnamed_attacker_on_a_civilian_object_is_not_the_speaker(extractor: Extractor) -> None:
+    found = one(extractor, "Drones attacked a substation overnight.", voice="UA")
+    assert found.actor != "UA"
+
+
+# --- 6. the headline's town under the body's region ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "place"),
+    [
+        (
+            "A drone hit a car in Zaporizka oblast, injuring the driver.",
+            "Drone hits car in Huliaipole",
+            "Huliaipole",
+        ),
+        (
+            "A Russian drone hit a car in the Zaporizhzhia region.",
+            "Drone hits car in Huliaipole",
+            "Huliaipole",
+        ),
+        ("Russian drones hit a substation in Kharkiv region.", "Substation hit in Izium", "Izium"),
+        # Near misses: a headline town elsewhere, two headline towns, a town in the body.
+        ("A drone hit a car in Zaporizka oblast.", "Drone hits car in Izium", "Zaporizka oblast"),
+        ("A drone hit a car in Zaporizka oblast.", "Drones hit Huliaipole and Orikhiv", "Zaporizka oblast"),
+        ("A drone hit a car in Orikhiv, Zaporizka oblast.", "Drone hits car in Huliaipole", "Orikhiv"),
+    ],
+)
+def test_the_headline_town_refines_the_body_region(
+    extractor: Extractor, text: str, title: str, place: str
+) -> None:
+    found = one(extractor, text, title=title)
+    assert found.place_name == place
+    assert found.place_code in ("UA-23", "UA-63")
+
+
+# --- 7. adjectival oblast names and "area" ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("Zaporizka oblast", "UA-23"),
+        ("Kharkivska oblast", "UA-63"),
+        ("Donetska oblast", "UA-14"),
+        ("Sumska oblast", "UA-59"),
+        ("Dnipropetrovska oblast", "UA-12"),
+        ("Zaporizhzhia oblast", "UA-23"),
+        ("the Sumy area", "UA-59"),
+        ("the Donetsk region", "UA-14"),
+    ],
+)
+def test_adjectival_and_area_names_are_the_subdivision(words: str, code: str) -> None:
+    found = Gazetteer.default().find(f"Drones hit a substation in {words} overnight.")
+    assert [(m.place.code, m.place.kind) for m in found] == [(code, "subdivision")]
+
+
+@pytest.mark.parametrize(
+    ("words", "code", "kind"), [("the Kyiv area", "UA-30", "city"), ("the Pokrovsk area", "UA-14", "town")]
+)
+def test_an_area_around_a_city_of_its_own_or_a_town_stays_that_place(
+    words: str, code: str, kind: str
+) -> None:
+    found = Gazetteer.default().find(f"Drones hit {words} overnight.")
+    assert [(m.place.code, m.place.kind) for m in found] == [(code, kind)]
+
+
+# --- 8. "the Volga city of Saratov" ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Drones struck a refinery in the Volga city of Saratov.", ["Saratov"]),
+        ("Drones struck the Black Sea port of Novorossiysk.", ["Novorossiysk"]),
+        ("Shelling hit the Kharkiv town of Izium.", ["Izium"]),
+        # Near misses: a city followed by its own "city" words, a list of cities.
+        ("Drones hit Kharkiv city centre overnight.", ["Kharkiv"]),
+        ("Drones hit Volga and Saratov overnight.", ["Volga", "Saratov"]),
+    ],
+)
+def test_a_river_or_region_before_the_kind_of_place_is_no_place(text: str, names: list[str]) -> None:
+    assert [m.text for m in Gazetteer.default().find(text)] == names
+
+
+# --- 9. "not a single attack" -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("clause", "negated"),
+    [
+        ("Not a single attack on energy facilities was recorded", True),
+        ("not one strike on the grid was registered overnight", True),
+        ("No single drone attack was recorded in the region", True),
+        ("None of the energy facilities in Kharkiv were hit", True),
+        ("Zero attacks on energy infrastructure were recorded", True),
+        # Near misses: a count that is not zero, "not only", and a single attack.
+        ("A single attack on energy facilities was recorded", False),
+        ("Drones hit not only the substation but a school", False),
+        ("One of the energy facilities in Kharkiv was hit", False),
+    ],
+)
+def test_not_a_single_attack_is_a_negation(clause: str, negated: bool) -> None:
+    assert is_negated(clause) is negated
+
+
+# --- 10. vehicles carrying fuel are not energy infrastructure ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("clause", "energy"),
+    [
+        ("drones destroyed a fuel truck on an airfield", False),
+        ("drones hit a fuel tanker at the airfield", False),
+        ("a drone hit a petrol tanker lorry on the highway", False),
+        ("drones hit a gas tanker truck", False),
+        ("a drone hit a fuel storage truck near the depot gate", False),
+        ("drones hit a petroleum tanker truck", False),
+        # Near misses: fuel facilities stay energy.
+        ("drones hit a fuel depot near the airfield", True),
+        ("drones struck an oil refinery and fuel storage tanks", True),
+        ("a drone hit a gas pumping station", True),
+    ],
+)
+def test_fuel_vehicles_are_not_energy(clause: str, energy: bool) -> None:
+    assert ("energy" in targets_of(clause)) is energy
+
+
+@pytest.mark.parametrize(
+    ("clause", "port"),
+    [
+        ("drones hit a fuel tanker at the airfield", False),
+        ("a drone hit a tanker truck carrying fuel", False),
+        ("drones hit an oil tanker truck at the airfield", False),
+        # Near misses: ships are port targets.
+        ("drones hit an oil tanker in the port", True),
+        ("a missile hit a fuel tanker ship at the berth", True),
+    ],
+)
+def test_fuel_vehicles_are_not_ships(clause: str, port: bool) -> None:
+    assert ("port" in targets_of(clause)) is port
+
+
+# --- 11. more ways to say an attack -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("clause", "attack"),
+    [
+        ("Russian forces opened fire on Nikopol with barrel artillery", True),
+        ("the troops fired on the village with mortars", True),
+        (
+            "they dropped an explosive device from an unmanned aerial vehicle onto the building of a school",
+            True,
+        ),
+        ("a drone dropped a grenade on a car", True),
+        ("an FPV drone hit a car", True),
+        # Near misses: dropping and opening that are not attacks.
+        ("prices dropped sharply in the region", False),
+        ("the shop opened its doors again", False),
+        ("the governor dropped the charges against the driver", False),
+    ],
+)
+def test_further_attack_phrasings(clause: str, attack: bool) -> None:
+    assert (find_trigger(clause) is not None) is attack
+
+
+# --- 12. an undertaking not to strike ------------------------------------------------------
+
+
+def test_an_undertaking_not_to_target_is_no_attack_and_its_capital_no_place(extractor: Extractor) -> None:
+    assert read(extractor, "Moscow's two-week undertaking not to target hospitals and schools expired.") == []
+    assert read(extractor, "Russia broke its promise not to strike energy facilities, Zelensky said.") == []
+    found = one(
+        extractor,
+        "Russian missiles struck a hospital in Kharkiv, breaking Moscow's two-week undertaking "
+        "not to target hospitals and schools.",
+    )
+    assert (found.actor, found.place_name, found.targets) == ("RU", "Kharkiv", ("medical",))
+
+
+def test_moscow_as_a_place_is_still_a_place(extractor: Extractor) -> None:
+    found = one(extractor, "Ukrainian drones struck an oil depot in Moscow overnight.")
+    assert (found.actor, found.place_code) == ("UA", "RU-MOW")
+
+
+# --- 13. ACLED notes that name a part of the day -----------------------------------------
+
+
+def acled(notes: str, precision: str = "1") -> Observation:
+    row = {
+        "event_id_cnty": "UKR900002",
+        "event_date": "2025-11-04",
+        "time_precision": precision,
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Air/drone strike",
+        "actor1": "Military Forces of Russia (2000-)",
+        "iso": "804",
+        "country": "Ukraine",
+        "admin1": "Kharkiv",
+        "location": "Kharkiv",
+        "notes": notes,
+    }
+    report = ReportInput("acled", "acled:UKR900002", None, notes, MORNING, row, "independent")
+    return Extractor(DEFAULT_PARTIES).extract(report)[0]
+
+
+@pytest.mark.parametrize(
+    ("notes", "start", "end", "precision"),
+    [
+        (
+            "On the afternoon of 4 November 2025, Russian drones hit Kharkiv.",
+            kyiv(4, 12),
+            kyiv(4, 18),
+            "part_of_day",
+        ),
+        (
+            "On 4 November 2025, in the morning, Russian drones hit Kharkiv.",
+            kyiv(4, 6),
+            kyiv(4, 12),
+            "part_of_day",
+        ),
+        ("On 4 November 2025, at night, Russian drones hit Kharkiv.", kyiv(4, 0), kyiv(4, 6), "part_of_day"),
+        (
+            "On 4 November 2025, late evening, Russian drones hit Kharkiv.",
+            kyiv(4, 21),
+            kyiv(5, 0),
+            "part_of_day",
+        ),
+        # Near misses: no part named, two parts named.
+        ("On 4 November 2025, Russian drones hit Kharkiv.", kyiv(4, 0), kyiv(5, 0), "day"),
+        (
+            "On 4 November 2025, in the morning and the evening, drones hit Kharkiv.",
+            kyiv(4, 0),
+            kyiv(5, 0),
+            "day",
+        ),
+    ],
+)
+def test_acled_part_of_day(notes: str, start: datetime, end: datetime, precision: str) -> None:
+    found = acled(notes)
+    assert (found.occurred_start, found.occurred_end, found.precision) == (start, end, precision)
+
+
+def test_acled_part_of_day_does_not_narrow_a_vague_date() -> None:
+    found = acled("On the afternoon of 4 November 2025, Russian drones hit Kharkiv.", precision="2")
+    assert found.precision == "multi_day"

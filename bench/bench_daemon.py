@@ -59,8 +59,10 @@ def main() -> None:
             shutil.rmtree(home, ignore_errors=True)
 
     def show(name: str, values: list[float], unit: str, target: str) -> None:
-        print(f"{name:<38} median {statistics.median(values):7.2f} {unit}  (min {min(values):.2f}, "
-              f"max {max(values):.2f}; target {target})")
+        print(
+            f"{name:<38} median {statistics.median(values):7.2f} {unit}  (min {min(values):.2f}, "
+            f"max {max(values):.2f}; target {target})"
+        )
 
     show("run --once, cold embedded home", once, "s", "<= 10 s")
     show(f"daemon RSS after {args.rest:g} s at rest", rss, "MB", "<= 150 MB")

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, text, update
+from sqlalchemy import any_, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import Citation, Commitment, Observation, Violation
@@ -28,11 +28,12 @@ from db.queries.evidence import (
     active_terms,
     candidate_from_row,
     candidate_query,
+    id_array,
     load_candidates,
     load_candidates_near,
     load_incidents_near,
 )
-from db.queries.violations import hold_violations, save_incident, withdraw
+from db.queries.violations import ViolationWriter
 from service.rules import Match, Terms, rule_for
 from service.rules.incidents import Incident, IncidentSet, assign, sort_for_assignment
 from service.rules.status import denial_applies, summarise
@@ -72,7 +73,7 @@ def _judge(candidates: Sequence[Candidate], terms: Terms) -> tuple[list[Match], 
             if candidate.actor in terms.parties:
                 denials.append(candidate)
             continue
-        match = rule.judge(candidate, terms)
+        match = rule.match(candidate, terms)
         if match is not None:
             matches.append(match)
     return matches, denials
@@ -150,18 +151,24 @@ def _pair_with_violations(session: Session, terms: Terms, incidents: list[Incide
 
 
 def _save_all(
-    session: Session, incidents: Sequence[Incident], terms: Terms, *, now: datetime, result: EvaluationResult
+    writer: ViolationWriter, incidents: Sequence[Incident], terms: Terms, *, result: EvaluationResult
 ) -> None:
-    rule = rule_for(terms.kind)
-    held = hold_violations(session, [i.violation_id for i in incidents if i.violation_id is not None])
-    for incident in sorted(incidents, key=lambda i: (i.start, i.party)):
-        facts = summarise(incident, terms)
-        stored = held.get(incident.violation_id) if incident.violation_id is not None else None
-        result.count(save_incident(session, incident, facts, terms, rule=rule.ident, now=now, held=stored))
+    ordered = sorted(incidents, key=lambda i: (i.start, i.party))
+    items = [(incident, summarise(incident, terms)) for incident in ordered]
+    for event in writer.save(items, terms, rule=rule_for(terms.kind).ident):
+        result.count(event)
 
 
-def evaluate_commitment(session: Session, terms: Terms, *, now: datetime, result: EvaluationResult) -> None:
+def evaluate_commitment(
+    session: Session,
+    terms: Terms,
+    *,
+    now: datetime,
+    result: EvaluationResult,
+    writer: ViolationWriter | None = None,
+) -> None:
     """Judge every observation against one commitment and reconcile its violations."""
+    writer = writer or ViolationWriter(session, now=now)
     rule = rule_for(terms.kind)
     matches, denials = _judge(load_candidates(session, terms), terms)
     incidents = IncidentSet()
@@ -177,8 +184,8 @@ def evaluate_commitment(session: Session, terms: Terms, *, now: datetime, result
         )
     )
     taken = _pair_with_violations(session, terms, incidents.items)
-    _save_all(session, incidents.items, terms, now=now, result=result)
-    result.withdrawn += withdraw(session, sorted(open_ids - taken, key=str), terms, now=now)
+    _save_all(writer, incidents.items, terms, result=result)
+    result.withdrawn += writer.withdraw(sorted(open_ids - taken, key=str), terms)
     session.execute(
         update(Commitment)
         .where(Commitment.id == terms.commitment_id)
@@ -199,19 +206,27 @@ def _merge(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, d
 
 
 def _evaluate_batch(
-    session: Session, ids: Sequence[int], all_terms: list[Terms], *, now: datetime, result: EvaluationResult
+    session: Session,
+    ids: Sequence[int],
+    all_terms: list[Terms],
+    *,
+    writer: ViolationWriter,
+    result: EvaluationResult,
 ) -> None:
     """Place new observations, with everything stored around them, into the incidents near them.
 
     The neighbourhood is every stored observation overlapping new evidence, and
-    every open violation that overlaps one of those or cites one of their
-    reports; each observation in it is placed as a full evaluation would place
-    it. A handful of queries per batch, whatever the number of commitments.
+    every open violation that overlaps one of those or cites one of them; each
+    observation in it is placed as a full evaluation would place it. A handful
+    of queries per batch, whatever the number of commitments.
     """
     if not all_terms:
         return
     batch = [
-        candidate_from_row(row) for row in session.execute(candidate_query().where(Observation.id.in_(ids)))
+        candidate_from_row(row)
+        for row in session.connection().execute(
+            candidate_query().where(Observation.id == any_(id_array(ids)))
+        )
     ]
     news: dict[str, list[Candidate]] = {}
     for terms in all_terms:
@@ -228,7 +243,7 @@ def _evaluate_batch(
         session,
         [t for t in all_terms if t.commitment_id in news],
         _merge([*spans, *((c.start, c.end) for c in stored)]),
-        {c.report_id for c in stored},
+        {c.observation_id for c in stored},
     )
     for terms in all_terms:
         if terms.commitment_id not in news:
@@ -243,7 +258,7 @@ def _evaluate_batch(
             touched = _attach_denials([d for d in denials if d.actor == party], incidents)
             touched |= {id(i) for i in incidents if len(i.matches) != before.get(id(i))}
             if touched:
-                _save_all(session, [i for i in incidents if id(i) in touched], terms, now=now, result=result)
+                _save_all(writer, [i for i in incidents if id(i) in touched], terms, result=result)
 
 
 def _claim_batch(session: Session) -> list[int]:
@@ -267,6 +282,7 @@ def evaluate_compliance(session: Session, *, now: datetime, full: bool = False) 
     if not locked:
         result.skipped = True
         return result
+    writer = ViolationWriter(session, now=now)
     all_terms = active_terms(session)
     flags = {
         c.id: (c.needs_full_evaluation, c.evaluated_rule)
@@ -291,12 +307,16 @@ def evaluate_compliance(session: Session, *, now: datetime, full: bool = False) 
             )
         )
         for terms in whole:
-            evaluate_commitment(session, terms, now=now, result=result)
+            evaluate_commitment(session, terms, now=now, result=result, writer=writer)
         for start in range(0, len(claimed), BATCH):
-            _evaluate_batch(session, claimed[start : start + BATCH], incremental, now=now, result=result)
+            _evaluate_batch(
+                session, claimed[start : start + BATCH], incremental, writer=writer, result=result
+            )
         result.observations += len(claimed)
     while ids := _claim_batch(session):
-        _evaluate_batch(session, ids, all_terms, now=now, result=result)
-        session.execute(update(Observation).where(Observation.id.in_(ids)).values(evaluated=True))
+        _evaluate_batch(session, ids, all_terms, writer=writer, result=result)
+        session.execute(
+            update(Observation).where(Observation.id == any_(id_array(ids))).values(evaluated=True)
+        )
         result.observations += len(ids)
     return result

@@ -72,7 +72,9 @@ class Citation(Base):
         UUID(as_uuid=True), ForeignKey("violations.id", ondelete="CASCADE")
     )
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    observation_id: Mapped[int | None] = mapped_column(ForeignKey("observations.id", ondelete="SET NULL"))
+    observation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("observations.id", ondelete="SET NULL"), index=True
+    )
     #: evidence | denial
     kind: Mapped[str]
     voice: Mapped[str]

@@ -12,7 +12,9 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import BigInteger, BindParameter, ColumnElement, Select, and_, any_, bindparam, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.orm import Session
 
 from db.models import Citation, Commitment, CommitmentVersion, Observation, Report, Source, Violation
@@ -25,6 +27,7 @@ __all__ = [
     "active_terms",
     "candidate_from_row",
     "candidate_query",
+    "id_array",
     "load_candidates",
     "load_candidates_near",
     "load_incidents",
@@ -84,6 +87,11 @@ def candidate_from_row(row: Sequence[Any]) -> Candidate:
         denial=row[21],
         hypothetical=row[22],
     )
+
+
+def id_array(ids: Sequence[int], name: str = "ids") -> BindParameter[list[int]]:
+    """One array parameter rather than thousands of scalars: cheaper to bind and plan, and never too many."""
+    return bindparam(name, list(ids), type_=ARRAY(BigInteger()))  # type: ignore[arg-type]
 
 
 def candidate_query() -> Select[Any]:
@@ -167,7 +175,7 @@ def load_candidates(
         query = query.where(
             or_(Observation.denial, Observation.targets.overlap(sorted(terms.protected_targets)))
         )
-    return [candidate_from_row(row) for row in session.execute(query.order_by(Observation.id))]
+    return [candidate_from_row(row) for row in session.connection().execute(query.order_by(Observation.id))]
 
 
 def load_candidates_near(
@@ -187,29 +195,37 @@ def load_candidates_near(
             Observation.denial, and_(~Observation.negated, ~Observation.historical, ~Observation.hypothetical)
         ),
     )
-    return [candidate_from_row(row) for row in session.execute(query.order_by(Observation.id))]
+    return [candidate_from_row(row) for row in session.connection().execute(query.order_by(Observation.id))]
 
 
 def load_incidents_near(
     session: Session,
     all_terms: Sequence[Terms],
     spans: Sequence[tuple[datetime, datetime]],
-    report_ids: Collection[int],
+    observation_ids: Collection[int],
 ) -> dict[tuple[str, str], list[Incident]]:
-    """Open violations of these commitments that overlap the spans or cite the reports, by (commitment, party)."""
+    """Open violations of these commitments that overlap the spans or cite the observations, by (commitment, party).
+
+    Those are all the incidents placing these observations can touch or must
+    respect: a match joins, and a denial attaches to, only an incident whose
+    core overlaps it in time; one an incident already holds stays there.
+    """
     by_id = {t.commitment_id: t for t in all_terms}
     if not by_id or not spans:
         return {}
     near = or_(*(and_(Violation.occurred_start < hi, Violation.occurred_end > lo) for lo, hi in spans))
-    if report_ids:
-        citing = select(Citation.violation_id).where(Citation.report_id.in_(sorted(report_ids)))
+    if observation_ids:
+        # One array parameter: a neighbourhood can hold more observations than a query has parameters.
+        citing = select(Citation.violation_id).where(
+            Citation.observation_id == any_(id_array(sorted(observation_ids), "observation_ids"))
+        )
         near = or_(near, Violation.id.in_(citing))
     query = select(Violation.id, Violation.commitment_id, Violation.party).where(
         Violation.commitment_id.in_(sorted(by_id)), Violation.withdrawn_at.is_(None), near
     )
     found = {
         row.id: (row.commitment_id, Incident(party=row.party, violation_id=row.id))
-        for row in session.execute(query)
+        for row in session.connection().execute(query)
     }
     grouped: dict[tuple[str, str], list[Incident]] = {}
     for commitment_id, incidents in _rebuild(session, by_id, found).items():
@@ -224,11 +240,14 @@ def _rebuild(
     """Fill incidents with their cited observations, each judged again by its commitment's rule."""
     if not found:
         return {}
-    rows = session.execute(
+    rows = session.connection().execute(
         candidate_query()
         .add_columns(Citation.violation_id, Citation.kind, Citation.confidence)
         .join(Citation, Citation.observation_id == Observation.id)
-        .where(Citation.violation_id.in_(list(found)))
+        .where(
+            Citation.violation_id
+            == any_(bindparam("violation_ids", list(found), type_=ARRAY(PG_UUID(as_uuid=True))))
+        )
         .order_by(Observation.id)
     )
     for row in rows:
@@ -241,7 +260,7 @@ def _rebuild(
         # Judged again rather than trusted from the citation row, so that the
         # incident holds the same targets and confidence a full evaluation gives.
         terms = by_id[commitment_id]
-        match = rule_for(terms.kind).judge(candidate, terms)
+        match = rule_for(terms.kind).match(candidate, terms)
         if match is None:
             inside = 1.0 if candidate.confidence == 0 else min(1.0, confidence / candidate.confidence)
             match = Match(candidate, inside, confidence, candidate.targets)

@@ -3,16 +3,22 @@
 Everything a change to a violation implies (the violation row, its citations,
 its alert and the alert's deliveries) is written in the caller's transaction:
 the transactional outbox the webhook worker delivers from.
+
+A pass writes in bulk: the stored violations are read in two queries, the
+differences worked out in memory, and each kind of row written with one
+statement per kind (an executemany), not one flush per violation. Alert
+payloads are built from the facts just written and the cited reports, read once.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from datetime import datetime
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Alert, Citation, Delivery, Report, Source, Violation, WebhookEndpoint
@@ -32,10 +38,10 @@ from service.rules.status import STATUS_ORDER, ViolationFacts
 from service.rules.terms import Terms
 
 __all__ = [
+    "ViolationWriter",
     "active_terms",
     "candidate_from_row",
     "candidate_query",
-    "hold_violations",
     "load_candidates",
     "load_candidates_near",
     "load_incidents",
@@ -44,67 +50,10 @@ __all__ = [
     "withdraw",
 ]
 
-
-def _payload(violation: Violation, terms: Terms, session: Session) -> dict[str, Any]:
-    rows = session.execute(
-        select(Report.url, Source.name, Report.published_at, Citation.quote, Citation.voice)
-        .join(Report, Report.id == Citation.report_id)
-        .join(Source, Source.id == Report.source_id)
-        .where(Citation.violation_id == violation.id, Citation.kind == "evidence")
-        .order_by(Report.published_at.nulls_last(), Report.id)
-    )
-    return {
-        "violation_id": str(violation.id),
-        "commitment": {"id": terms.commitment_id, "title": terms.title},
-        "party": violation.party,
-        "occurred_on": violation.occurred_on.isoformat(),
-        "occurred_at": violation.occurred_at.isoformat() if violation.occurred_at else None,
-        "target": violation.target,
-        "place": violation.place,
-        "status": violation.status,
-        "confidence": round(violation.confidence, 3),
-        "citations": [
-            {
-                "url": r.url,
-                "source": r.name,
-                "published_at": r.published_at.isoformat() if r.published_at else None,
-                "quote": r.quote,
-                "voice": r.voice,
-            }
-            for r in rows
-        ],
-        "withdrawn": violation.withdrawn_at is not None,
-    }
-
-
-def _write_alert(session: Session, violation: Violation, terms: Terms, event_type: str) -> None:
-    payload = _payload(violation, terms, session)
-    alert = Alert(
-        event_type=event_type,
-        violation_id=violation.id,
-        violation_version=violation.version,
-        status=violation.status,
-        payload=payload,
-    )
-    session.add(alert)
-    session.flush()
-    rank = STATUS_ORDER.index(violation.status)
-    endpoints = session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.retired_at.is_(None)))
-    queued = False
-    for endpoint in endpoints:
-        if event_type not in endpoint.events or rank < STATUS_ORDER.index(endpoint.min_status):
-            continue
-        session.add(
-            Delivery(
-                alert_id=alert.id,
-                webhook_id=endpoint.id,
-                message_id=message_id(str(violation.id), violation.version, event_type, endpoint.name),
-            )
-        )
-        queued = True
-    if queued:
-        announce_deliveries(session)  # wakes every daemon's delivery worker on commit
-
+_VIOLATIONS = cast(Table, Violation.__table__)
+_CITATIONS = cast(Table, Citation.__table__)
+_ALERTS = cast(Table, Alert.__table__)
+_DELIVERIES = cast(Table, Delivery.__table__)
 
 _COMPARED = (
     "party",
@@ -122,23 +71,326 @@ _COMPARED = (
     "status",
     "confidence",
 )
+_HELD = (*_COMPARED, "id", "commitment_version", "rule", "version", "withdrawn_at", "citation_count")
+_CITATION_HELD = ("id", "violation_id", "report_id", "kind", "observation_id", "quote", "voice", "confidence")
+_NEVER = datetime.min.replace(tzinfo=UTC)
+#: Rows per IN (...) list when reading stored violations.
+_CHUNK = 5000
 
 
-#: A stored violation with its citations by (report, kind), read before it is reconciled.
-Held = tuple[Violation, dict[tuple[int, str], Citation]]
+@dataclass
+class _Endpoint:
+    id: int
+    name: str
+    events: frozenset[str]
+    min_rank: int
 
 
-def hold_violations(session: Session, violation_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Held]:
-    """Lock and read violations with their citations in two queries, not two per violation."""
-    ids = list(violation_ids)
-    held: dict[uuid.UUID, Held] = {}
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        for violation in session.scalars(select(Violation).where(Violation.id.in_(chunk)).with_for_update()):
-            held[violation.id] = (violation, {})
-        for citation in session.scalars(select(Citation).where(Citation.violation_id.in_(chunk))):
-            held[citation.violation_id][1][(citation.report_id, citation.kind)] = citation
-    return held
+@dataclass
+class _Pending:
+    """What one pass will write, gathered so that each kind of row goes in one statement."""
+
+    new_violations: list[dict[str, Any]] = field(default_factory=list)
+    violation_updates: list[dict[str, Any]] = field(default_factory=list)
+    citation_deletes: list[int] = field(default_factory=list)
+    citation_inserts: list[dict[str, Any]] = field(default_factory=list)
+    citation_updates: list[dict[str, Any]] = field(default_factory=list)
+    #: (event type, the violation as it now stands, its evidence citations, the terms).
+    alerts: list[tuple[str, dict[str, Any], list[dict[str, Any]], Terms]] = field(default_factory=list)
+
+
+class ViolationWriter:
+    """Reconciles incidents with stored violations for one evaluation pass.
+
+    Webhook endpoints and cited reports are read once per pass, not per alert.
+    """
+
+    def __init__(self, session: Session, *, now: datetime) -> None:
+        self.session = session
+        self.now = now
+        self._endpoints: list[_Endpoint] | None = None
+        self._reports: dict[int, tuple[str | None, str, datetime | None]] = {}
+
+    def save(
+        self, items: Sequence[tuple[Incident, ViolationFacts]], terms: Terms, *, rule: str
+    ) -> list[str | None]:
+        """Create or update each incident's violation; the alert type written for each (None: unchanged)."""
+        held, cited = self._hold([i.violation_id for i, _ in items if i.violation_id is not None])
+        pending = _Pending()
+        events: list[str | None] = []
+        for incident, facts in items:
+            stored, existing = None, None
+            if incident.violation_id is not None:
+                stored, existing = held.get(incident.violation_id), cited.get(incident.violation_id)
+                if stored is None:
+                    raise LookupError(f"violation {incident.violation_id} is not stored")
+            events.append(_reconcile(pending, incident, facts, terms, rule, self.now, stored, existing))
+        self._write(pending)
+        return events
+
+    def withdraw(self, violation_ids: Iterable[uuid.UUID], terms: Terms) -> int:
+        """Violations with no evidence left: kept for the record, hidden from the views, announced."""
+        ids = list(violation_ids)
+        held, cited = self._hold(ids)
+        pending = _Pending()
+        for violation_id in ids:
+            row = held.get(violation_id)
+            if row is None or row["withdrawn_at"] is not None:
+                continue
+            after = {**row, "withdrawn_at": self.now, "updated_at": self.now, "version": row["version"] + 1}
+            pending.violation_updates.append(_update_params(after))
+            evidence = [c for c in cited.get(violation_id, {}).values() if c["kind"] == "evidence"]
+            pending.alerts.append(("violation.updated", after, evidence, terms))
+        self._write(pending)
+        return len(pending.alerts)
+
+    def _hold(
+        self, violation_ids: Sequence[uuid.UUID]
+    ) -> tuple[dict[uuid.UUID, dict[str, Any]], dict[uuid.UUID, dict[tuple[int, str], dict[str, Any]]]]:
+        held: dict[uuid.UUID, dict[str, Any]] = {}
+        cited: dict[uuid.UUID, dict[tuple[int, str], dict[str, Any]]] = {}
+        columns = [_VIOLATIONS.c[name] for name in _HELD]
+        citation_columns = [_CITATIONS.c[name] for name in _CITATION_HELD]
+        for start in range(0, len(violation_ids), _CHUNK):
+            chunk = list(violation_ids[start : start + _CHUNK])
+            for row in self.session.execute(select(*columns).where(_VIOLATIONS.c.id.in_(chunk))).mappings():
+                held[row["id"]] = dict(row)
+            for row in self.session.execute(
+                select(*citation_columns).where(_CITATIONS.c.violation_id.in_(chunk))
+            ).mappings():
+                cited.setdefault(row["violation_id"], {})[(row["report_id"], row["kind"])] = dict(row)
+        return held, cited
+
+    def _write(self, pending: _Pending) -> None:
+        session = self.session
+        if pending.new_violations:
+            session.execute(insert(_VIOLATIONS), pending.new_violations)
+        if pending.violation_updates:
+            session.execute(
+                update(_VIOLATIONS)
+                .where(_VIOLATIONS.c.id == bindparam("b_id"))
+                .values({name: bindparam(f"b_{name}") for name in _UPDATED}),
+                pending.violation_updates,
+            )
+        if pending.citation_deletes:
+            session.execute(delete(_CITATIONS).where(_CITATIONS.c.id.in_(pending.citation_deletes)))
+        if pending.citation_updates:
+            session.execute(
+                update(_CITATIONS)
+                .where(_CITATIONS.c.id == bindparam("b_id"))
+                .values(
+                    {
+                        name: bindparam(f"b_{name}")
+                        for name in ("observation_id", "quote", "voice", "confidence")
+                    }
+                ),
+                pending.citation_updates,
+            )
+        if pending.citation_inserts:
+            session.execute(insert(_CITATIONS), pending.citation_inserts)
+        if pending.alerts:
+            self._write_alerts(pending.alerts)
+            # Rows changed behind the ORM's back: objects the caller holds must read them again.
+            for obj in list(session.identity_map.values()):
+                if isinstance(obj, Violation | Citation):
+                    session.expire(obj)
+
+    def _write_alerts(self, alerts: list[tuple[str, dict[str, Any], list[dict[str, Any]], Terms]]) -> None:
+        self._load_reports({c["report_id"] for _, _, citations, _ in alerts for c in citations})
+        rows = [
+            {
+                "event_type": event,
+                "violation_id": violation["id"],
+                "violation_version": violation["version"],
+                "status": violation["status"],
+                "payload": self._payload(violation, citations, terms),
+            }
+            for event, violation, citations, terms in alerts
+        ]
+        ids = (
+            self.session.execute(insert(_ALERTS).returning(_ALERTS.c.id, sort_by_parameter_order=True), rows)
+            .scalars()
+            .all()
+        )
+        deliveries = []
+        for alert_id, (event, violation, _, _) in zip(ids, alerts, strict=True):
+            rank = STATUS_ORDER.index(violation["status"])
+            for endpoint in self._active_endpoints():
+                if event not in endpoint.events or rank < endpoint.min_rank:
+                    continue
+                deliveries.append(
+                    {
+                        "alert_id": alert_id,
+                        "webhook_id": endpoint.id,
+                        "message_id": message_id(
+                            str(violation["id"]), violation["version"], event, endpoint.name
+                        ),
+                    }
+                )
+        if deliveries:
+            self.session.execute(insert(_DELIVERIES), deliveries)
+            announce_deliveries(self.session)  # wakes every daemon's delivery worker on commit
+
+    def _active_endpoints(self) -> list[_Endpoint]:
+        if self._endpoints is None:
+            self._endpoints = [
+                _Endpoint(e.id, e.name, frozenset(e.events), STATUS_ORDER.index(e.min_status))
+                for e in self.session.execute(
+                    select(
+                        WebhookEndpoint.id,
+                        WebhookEndpoint.name,
+                        WebhookEndpoint.events,
+                        WebhookEndpoint.min_status,
+                    )
+                    .where(WebhookEndpoint.retired_at.is_(None))
+                    .order_by(WebhookEndpoint.id)
+                )
+            ]
+        return self._endpoints
+
+    def _load_reports(self, report_ids: set[int]) -> None:
+        missing = sorted(report_ids - self._reports.keys())
+        for start in range(0, len(missing), _CHUNK):
+            for report_id, url, name, published_at in self.session.execute(
+                select(Report.id, Report.url, Source.name, Report.published_at)
+                .join(Source, Source.id == Report.source_id)
+                .where(Report.id.in_(missing[start : start + _CHUNK]))
+            ):
+                self._reports[report_id] = (url, name, published_at)
+
+    def _payload(
+        self, violation: dict[str, Any], citations: list[dict[str, Any]], terms: Terms
+    ) -> dict[str, Any]:
+        def order(c: dict[str, Any]) -> tuple[bool, datetime, int]:
+            # As ORDER BY published_at NULLS LAST, report id.
+            published = self._reports[c["report_id"]][2]
+            return (published is None, published or _NEVER, c["report_id"])
+
+        quoted = []
+        for c in sorted(citations, key=order):
+            url, source, published_at = self._reports[c["report_id"]]
+            quoted.append(
+                {
+                    "url": url,
+                    "source": source,
+                    "published_at": published_at.isoformat() if published_at else None,
+                    "quote": c["quote"],
+                    "voice": c["voice"],
+                }
+            )
+        occurred_at = violation["occurred_at"]
+        return {
+            "violation_id": str(violation["id"]),
+            "commitment": {"id": terms.commitment_id, "title": terms.title},
+            "party": violation["party"],
+            "occurred_on": violation["occurred_on"].isoformat(),
+            "occurred_at": occurred_at.isoformat() if occurred_at else None,
+            "target": violation["target"],
+            "place": violation["place"],
+            "status": violation["status"],
+            "confidence": round(violation["confidence"], 3),
+            "citations": quoted,
+            "withdrawn": violation["withdrawn_at"] is not None,
+        }
+
+
+_UPDATED = (
+    *_COMPARED,
+    "commitment_version",
+    "rule",
+    "version",
+    "withdrawn_at",
+    "updated_at",
+    "citation_count",
+)
+
+
+def _update_params(after: dict[str, Any]) -> dict[str, Any]:
+    return {"b_id": after["id"], **{f"b_{name}": after[name] for name in _UPDATED}}
+
+
+def _reconcile(
+    pending: _Pending,
+    incident: Incident,
+    facts: ViolationFacts,
+    terms: Terms,
+    rule: str,
+    now: datetime,
+    stored: dict[str, Any] | None,
+    existing: dict[tuple[int, str], dict[str, Any]] | None,
+) -> str | None:
+    """Work out one violation's changes into ``pending``; the alert type they imply, if any."""
+    values: dict[str, Any] = {name: getattr(facts, name) for name in _COMPARED}
+    values["targets"] = list(facts.targets)
+    desired = {(c.report_id, c.kind): c for c in facts.citations}
+    existing = existing or {}
+    if stored is None:
+        # Decided before anything else: a new violation is announced even when it cites nothing.
+        event = "violation.recorded"
+        after: dict[str, Any] = {
+            **values,
+            "id": uuid.uuid4(),
+            "commitment_id": terms.commitment_id,
+            "commitment_version": terms.version,
+            "rule": rule,
+            "citation_count": facts.citation_count,
+            "version": 1,
+            "withdrawn_at": None,
+            "first_recorded_at": now,
+            "updated_at": now,
+        }
+        pending.new_violations.append(after)
+        incident.violation_id = after["id"]
+        changed = True
+    else:
+        event = "violation.updated"
+        after = dict(stored)
+        changed = stored["withdrawn_at"] is not None
+        for name, value in values.items():
+            if after[name] != value:
+                after[name] = value
+                changed = True
+        if (after["commitment_version"], after["rule"]) != (terms.version, rule):
+            after["commitment_version"], after["rule"] = terms.version, rule
+            changed = True
+
+    violation_id = after["id"]
+    evidence: list[dict[str, Any]] = []
+    deletes = [existing[key]["id"] for key in existing.keys() - desired.keys()]
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for key, wanted in desired.items():
+        row = existing.get(key)
+        fields = {
+            "observation_id": wanted.observation_id,
+            "quote": wanted.quote,
+            "voice": wanted.voice,
+            "confidence": wanted.confidence,
+        }
+        if row is None:
+            inserts.append(
+                {"violation_id": violation_id, "report_id": wanted.report_id, "kind": wanted.kind, **fields}
+            )
+        elif (row["observation_id"], row["quote"], row["voice"], row["confidence"]) != tuple(fields.values()):
+            updates.append({"b_id": row["id"], **{f"b_{k}": v for k, v in fields.items()}})
+        if wanted.kind == "evidence":
+            evidence.append({"report_id": wanted.report_id, "quote": wanted.quote, "voice": wanted.voice})
+    if deletes or inserts or updates:
+        changed = True
+    if not changed:
+        return None
+    pending.citation_deletes.extend(deletes)
+    pending.citation_inserts.extend(inserts)
+    pending.citation_updates.extend(updates)
+    if event == "violation.updated":
+        # A revived violation keeps its id: a window narrowed and widened again is the same incident.
+        after["version"] += 1
+        after["withdrawn_at"] = None
+        after["updated_at"] = now
+        after["citation_count"] = facts.citation_count
+        pending.violation_updates.append(_update_params(after))
+    pending.alerts.append((event, after, evidence, terms))
+    return event
 
 
 def save_incident(
@@ -149,100 +401,11 @@ def save_incident(
     *,
     rule: str,
     now: datetime,
-    held: Held | None = None,
 ) -> str | None:
-    """Create or update the incident's violation; return the alert type written, if any.
-
-    ``held`` is the violation as :func:`hold_violations` read it, when the caller
-    reconciles many at once.
-    """
-    values: dict[str, Any] = {name: getattr(facts, name) for name in _COMPARED}
-    values["targets"] = list(facts.targets)
-    desired = {(c.report_id, c.kind): c for c in facts.citations}
-    if incident.violation_id is None:
-        violation = Violation(
-            id=uuid.uuid4(),
-            commitment_id=terms.commitment_id,
-            commitment_version=terms.version,
-            rule=rule,
-            citation_count=facts.citation_count,
-            version=1,
-            first_recorded_at=now,
-            updated_at=now,
-            **values,
-        )
-        session.add(violation)
-        session.flush()
-        incident.violation_id = violation.id
-        existing: dict[tuple[int, str], Citation] = {}
-        event = "violation.recorded"
-    else:
-        if held is None:
-            held = hold_violations(session, [incident.violation_id])[incident.violation_id]
-        violation, existing = held
-        event = "violation.updated"
-
-    changed = violation.withdrawn_at is not None or incident.violation_id is None
-    for key in existing.keys() - desired.keys():
-        session.delete(existing[key])
-        changed = True
-    for key, facts_citation in desired.items():
-        row = existing.get(key)
-        if row is None:
-            session.add(
-                Citation(
-                    violation_id=violation.id,
-                    report_id=facts_citation.report_id,
-                    observation_id=facts_citation.observation_id,
-                    kind=facts_citation.kind,
-                    voice=facts_citation.voice,
-                    quote=facts_citation.quote,
-                    confidence=facts_citation.confidence,
-                )
-            )
-            changed = True
-        elif (row.observation_id, row.quote, row.voice, row.confidence) != (
-            facts_citation.observation_id,
-            facts_citation.quote,
-            facts_citation.voice,
-            facts_citation.confidence,
-        ):
-            row.observation_id = facts_citation.observation_id
-            row.quote, row.voice = facts_citation.quote, facts_citation.voice
-            row.confidence = facts_citation.confidence
-            changed = True
-    if event == "violation.updated":
-        for name, value in values.items():
-            if getattr(violation, name) != value:
-                setattr(violation, name, value)
-                changed = True
-        if (violation.commitment_version, violation.rule) != (terms.version, rule):
-            violation.commitment_version, violation.rule = terms.version, rule
-            changed = True
-    if not changed:
-        return None
-    if event == "violation.updated":
-        # A revived violation keeps its id: a window narrowed and widened again is the same incident.
-        violation.version += 1
-        violation.withdrawn_at = None
-        violation.updated_at = now
-    violation.citation_count = facts.citation_count
-    session.flush()
-    _write_alert(session, violation, terms, event)
-    return event
+    """Create or update one incident's violation; return the alert type written, if any."""
+    return ViolationWriter(session, now=now).save([(incident, facts)], terms, rule=rule)[0]
 
 
 def withdraw(session: Session, violation_ids: Iterable[uuid.UUID], terms: Terms, *, now: datetime) -> int:
     """Violations with no evidence left: kept for the record, hidden from the views, announced."""
-    count = 0
-    for violation_id in violation_ids:
-        violation = session.get(Violation, violation_id, with_for_update=True)
-        if violation is None or violation.withdrawn_at is not None:
-            continue
-        violation.withdrawn_at = now
-        violation.updated_at = now
-        violation.version += 1
-        session.flush()
-        _write_alert(session, violation, terms, "violation.updated")
-        count += 1
-    return count
+    return ViolationWriter(session, now=now).withdraw(violation_ids, terms)

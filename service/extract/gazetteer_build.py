@@ -90,7 +90,9 @@ _FALLBACK_COMMON_WORDS = frozenset(
 Row = list[Any]
 
 
-@lru_cache(maxsize=65536)
+# Bounded so that a long run settles: every capitalised phrase of every report passes
+# through here, and the cache fills up to this size before memory stops growing.
+@lru_cache(maxsize=16384)
 def name_key(text: str) -> str:
     """A spelling-insensitive key for a place name.
 

@@ -29,20 +29,28 @@ class Rule:
         return f"{self.name}@{self.version}"
 
     def judge(self, candidate: Candidate, terms: Terms) -> Match | None:
-        """The match, or None when the candidate does not break the commitment."""
-        common = self._common(candidate, terms)
-        if common is None:
+        """The match with the reasons it holds, or None when the candidate does not break the commitment."""
+        match = self.match(candidate, terms)
+        if match is None:
             return None
-        inside, reasons = common
+        reasons = (
+            *self._reasons(candidate, terms, match.inside),
+            *self.explain_targets(match.targets, terms),
+        )
+        return Match(candidate, match.inside, match.confidence, match.targets, reasons)
+
+    def match(self, candidate: Candidate, terms: Terms) -> Match | None:
+        """As :meth:`judge`, without the reasons: what evaluation needs, thousands of times a pass."""
+        inside = self._inside(candidate, terms)
+        if inside is None:
+            return None
         targets = self.targets_hit(candidate, terms)
         if targets is None:
             return None
         # Rounded as the citation stores it, so that an incident rebuilt from the
         # database sums to the same confidence as one judged afresh.
         confidence = round(candidate.confidence * inside, 4)
-        return Match(
-            candidate, inside, confidence, targets, (*reasons, *self.explain_targets(targets, terms))
-        )
+        return Match(candidate, inside, confidence, targets)
 
     def targets_hit(self, candidate: Candidate, terms: Terms) -> tuple[str, ...] | None:
         """The targets that matter for this kind, or None when the kind is not broken by them."""
@@ -52,10 +60,14 @@ class Rule:
         return ()
 
     @staticmethod
-    def _common(candidate: Candidate, terms: Terms) -> tuple[float, tuple[str, ...]] | None:
+    def _inside(candidate: Candidate, terms: Terms) -> float | None:
+        """The share of the candidate's span inside the window, or None when it does not count."""
+        # Cheapest and most selective first: most candidates fail on actor or time.
+        if candidate.actor is None or candidate.actor not in terms.parties:
+            return None
         if candidate.negated or candidate.historical or candidate.denial or candidate.hypothetical:
             return None
-        if candidate.actor is None or candidate.actor not in terms.parties:
+        if candidate.end <= terms.starts_at or candidate.start >= terms.ends_at:
             return None
         if not terms.covers(candidate.place_code, candidate.country):
             return None
@@ -68,6 +80,10 @@ class Rule:
         inside = 1.0 if span <= 0 else min(1.0, overlap / span)
         if inside < MIN_INSIDE:
             return None
+        return inside
+
+    @staticmethod
+    def _reasons(candidate: Candidate, terms: Terms, inside: float) -> tuple[str, ...]:
         where = candidate.place_code or candidate.country or "anywhere"
         reasons: tuple[str, ...] = (
             f"actor {candidate.actor} is bound by the commitment",
@@ -78,7 +94,7 @@ class Rule:
         )
         if candidate.intercepted:
             reasons = (*reasons, "intercepted, which counts as an attack")
-        return inside, reasons
+        return reasons
 
 
 def register(rule: type[Rule]) -> type[Rule]:

@@ -29,6 +29,8 @@ __all__ = [
 
 #: Two places with coordinates further apart than this are different incidents.
 MAX_DISTANCE_KM = 40.0
+#: Two differently named places (two towns of one oblast) are one incident only this close.
+NEAR_KM = 15.0
 _PRECISION_RANK = {"exact": 0, "part_of_day": 1, "day": 2, "multi_day": 3}
 
 
@@ -52,11 +54,18 @@ def content_key(candidate: Candidate) -> tuple[datetime, datetime, str, str, int
 
 
 def _distance_km(a: Candidate, b: Candidate) -> float | None:
-    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
+    if a.radians is None or b.radians is None:
         return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    lat1, lon1, cos1 = a.radians
+    lat2, lon2, cos2 = b.radians
+    h = math.sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * math.sin((lon2 - lon1) / 2) ** 2
     return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def _same_place_name(a: Candidate, b: Candidate) -> bool:
+    """ "Kyiv" and "Darnytskyi district, Kyiv" name one city; "Orikhiv" and "Huliaipole" do not."""
+    first, second = (a.place_name or "").casefold(), (b.place_name or "").casefold()
+    return bool(first and second) and (first in second or second in first)
 
 
 def _places_agree(a: Candidate, b: Candidate) -> bool:
@@ -64,20 +73,27 @@ def _places_agree(a: Candidate, b: Candidate) -> bool:
         if a.place_code != b.place_code:
             return False
         distance = _distance_km(a, b)
-        return distance is None or distance <= MAX_DISTANCE_KM
-    if a.place_code or b.place_code:
-        # One knows only the country (or nothing): it can only be the same country.
-        return a.country is None or b.country is None or a.country == b.country
+        if distance is None:
+            return True
+        return distance <= (MAX_DISTANCE_KM if _same_place_name(a, b) else NEAR_KM)
+    # One knows only the country (or nothing): it can only be the same country.
     return a.country is None or b.country is None or a.country == b.country
 
 
+def _overlap_us(a: Candidate, b: Candidate) -> int:
+    """The overlap in whole microseconds: exact, so ties compare as the timedeltas would."""
+    a0, a1 = a.span_us
+    b0, b1 = b.span_us
+    return (a1 if a1 < b1 else b1) - (a0 if a0 > b0 else b0)
+
+
 def _overlap_seconds(a: Candidate, b: Candidate) -> float:
-    return (min(a.end, b.end) - max(a.start, b.start)).total_seconds()
+    return _overlap_us(a, b) / 1_000_000
 
 
 def compatible(a: Candidate, b: Candidate) -> bool:
     """Could two observations be the same attack? Same actor, overlapping time, agreeing place."""
-    return a.actor == b.actor and _overlap_seconds(a, b) > 0 and _places_agree(a, b)
+    return a.actor == b.actor and _overlap_us(a, b) > 0 and _places_agree(a, b)
 
 
 def _core_key(m: Match) -> tuple[object, ...]:
@@ -120,11 +136,23 @@ class Incident:
         candidate = match.candidate
         if candidate.actor != self.party or not compatible(self.core, candidate):
             return None
-        return max(
-            _overlap_seconds(m.candidate, candidate)
-            for m in self.matches
-            if compatible(m.candidate, candidate)
-        )
+        best = 0
+        for m in self.matches:
+            # compatible(), unrolled: this loop is most of a full evaluation's time.
+            other = m.candidate
+            if other.actor != candidate.actor:
+                continue
+            pinned = other.latitude is not None and candidate.latitude is not None
+            agree = _places_agree(other, candidate)
+            if pinned and not agree:
+                # A member placed in another town rules it out, even when the core is
+                # only a whole region that both towns lie in.
+                return None
+            overlap = _overlap_us(other, candidate)
+            if overlap > best and agree:
+                best = overlap
+        # The core is among the matches and compatible, so best > 0.
+        return best / 1_000_000
 
     def report_ids(self) -> set[int]:
         return {m.candidate.report_id for m in self.matches}

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 __all__ = ["Candidate", "Match", "Terms"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = _EPOCH.replace(tzinfo=None)
+_US = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +73,19 @@ class Candidate:
     historical: bool = False
     denial: bool = False
     hypothetical: bool = False
+    #: Start and end in whole microseconds since the epoch, and the place in radians with the
+    #: cosine of its latitude: grouping compares each pair of observations many times over.
+    span_us: tuple[int, int] = field(init=False, repr=False, compare=False)
+    radians: tuple[float, float, float] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        epoch = _EPOCH if self.start.tzinfo is not None else _NAIVE_EPOCH
+        object.__setattr__(self, "span_us", ((self.start - epoch) // _US, (self.end - epoch) // _US))
+        if self.latitude is None or self.longitude is None:
+            object.__setattr__(self, "radians", None)
+        else:
+            lat, lon = math.radians(self.latitude), math.radians(self.longitude)
+            object.__setattr__(self, "radians", (lat, lon, math.cos(lat)))
 
     @property
     def is_lead(self) -> bool:

@@ -526,6 +526,8 @@ def test_a_future_in_another_clause_does_not_move_a_past_weekday(sentence: str) 
 
 def test_a_future_in_the_same_clause_still_points_forward() -> None:
     published = datetime(2026, 1, 30, 13, 0, tzinfo=UTC)
-    span = resolve_time("Moscow says it will halt strikes on Tuesday.", published_at=published, tz=ZoneInfo("Europe/Kyiv"))
+    span = resolve_time(
+        "Moscow says it will halt strikes on Tuesday.", published_at=published, tz=ZoneInfo("Europe/Kyiv")
+    )
     assert span is not None
     assert span.start > published

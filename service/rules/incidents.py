@@ -22,6 +22,7 @@ __all__ = [
     "assign",
     "compatible",
     "content_key",
+    "may_join",
     "precision_rank",
     "sort_for_assignment",
     "sort_key",
@@ -72,12 +73,34 @@ def _places_agree(a: Candidate, b: Candidate) -> bool:
     if a.place_code and b.place_code:
         if a.place_code != b.place_code:
             return False
-        distance = _distance_km(a, b)
-        if distance is None:
+        if a.radians is None or b.radians is None:
             return True
-        return distance <= (MAX_DISTANCE_KM if _same_place_name(a, b) else NEAR_KM)
+        return _near_enough_cached(a.place_key, b.place_key, a, b)
     # One knows only the country (or nothing): it can only be the same country.
     return a.country is None or b.country is None or a.country == b.country
+
+
+def _near_enough(a: Candidate, b: Candidate) -> bool:
+    distance = _distance_km(a, b)
+    return distance is None or distance <= (MAX_DISTANCE_KM if _same_place_name(a, b) else NEAR_KM)
+
+
+#: Whether two pinned places are near enough, by what decides it (name, code, country, coordinates):
+#: evidence names a limited set of places, and grouping asks about the same pairs over and over.
+_NEAR: dict[tuple[tuple[object, ...], tuple[object, ...]], bool] = {}
+_NEAR_LIMIT = 100_000
+
+
+def _near_enough_cached(
+    a_key: tuple[object, ...], b_key: tuple[object, ...], a: Candidate, b: Candidate
+) -> bool:
+    key = (a_key, b_key)
+    found = _NEAR.get(key)
+    if found is None:
+        if len(_NEAR) >= _NEAR_LIMIT:
+            _NEAR.clear()
+        found = _NEAR[key] = _near_enough(a, b)
+    return found
 
 
 def _overlap_us(a: Candidate, b: Candidate) -> int:
@@ -94,6 +117,19 @@ def _overlap_seconds(a: Candidate, b: Candidate) -> float:
 def compatible(a: Candidate, b: Candidate) -> bool:
     """Could two observations be the same attack? Same actor, overlapping time, agreeing place."""
     return a.actor == b.actor and _overlap_us(a, b) > 0 and _places_agree(a, b)
+
+
+def may_join(stored: Candidate, candidate: Candidate) -> bool:
+    """Could a candidate join an incident whose core spans ``stored`` and which holds ``stored``'s place?
+
+    A cheap necessary condition, checked before an incident is rebuilt: the
+    candidate must overlap the core, and a member placed in another town rules
+    it out (see :meth:`Incident.fits`).
+    """
+    if _overlap_us(stored, candidate) <= 0:
+        return False
+    pinned = stored.latitude is not None and candidate.latitude is not None
+    return not pinned or _places_agree(stored, candidate)
 
 
 def _core_key(m: Match) -> tuple[object, ...]:
@@ -116,16 +152,25 @@ class Incident:
     violation_id: uuid.UUID | None = None
     # The core, and how many matches it was chosen from: matches only ever grow,
     # and placing a match asks for the core many times over.
-    _core: tuple[int, Candidate] | None = field(default=None, repr=False, compare=False)
+    _core: tuple[int, Match, tuple[object, ...]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def core(self) -> Candidate:
         """The most precise, most confident evidence: its time and place stand for the incident."""
-        if self._core is not None and self._core[0] == len(self.matches):
-            return self._core[1]
-        core = min(self.matches, key=_core_key).candidate
-        self._core = (len(self.matches), core)
-        return core
+        count = len(self.matches)
+        held = self._core
+        if held is not None:
+            if held[0] == count:
+                return held[1].candidate
+            if held[0] == count - 1:
+                # One match appended since: only it can take the core over (ties keep the first, as min does).
+                newest = self.matches[-1]
+                key = _core_key(newest)
+                self._core = (count, newest, key) if key < held[2] else (count, held[1], held[2])
+                return self._core[1].candidate
+        core = min(self.matches, key=_core_key)
+        self._core = (count, core, _core_key(core))
+        return core.candidate
 
     @property
     def start(self) -> datetime:
@@ -137,13 +182,17 @@ class Incident:
         if candidate.actor != self.party or not compatible(self.core, candidate):
             return None
         best = 0
+        # Members mostly name a handful of places: whether each agrees is worked out once.
+        agreed: dict[tuple[object, ...], bool] = {}
         for m in self.matches:
             # compatible(), unrolled: this loop is most of a full evaluation's time.
             other = m.candidate
             if other.actor != candidate.actor:
                 continue
             pinned = other.latitude is not None and candidate.latitude is not None
-            agree = _places_agree(other, candidate)
+            agree = agreed.get(other.place_key)
+            if agree is None:
+                agree = agreed[other.place_key] = _places_agree(other, candidate)
             if pinned and not agree:
                 # A member placed in another town rules it out, even when the core is
                 # only a whole region that both towns lie in.
@@ -261,8 +310,8 @@ def _days(start: datetime, end: datetime) -> range | None:
     return range(first, max(first, last) + 1)
 
 
-def assign(match: Match, incidents: IncidentSet) -> Incident | None:
-    """Put a match into its incident (creating one when none fits) and return it.
+def assign(match: Match, incidents: IncidentSet, *, create: bool = True) -> Incident | None:
+    """Put a match into its incident (creating one when none fits, unless ``create`` is false) and return it.
 
     A lead (a GDELT row) joins an incident that evidence established, but never
     starts one: on its own it is a pointer to reports, not a report of an attack.
@@ -279,7 +328,7 @@ def assign(match: Match, incidents: IncidentSet) -> Incident | None:
         best[1].matches.append(match)
         incidents.reindex(best[1])
         return best[1]
-    if match.candidate.is_lead or match.candidate.actor is None:
+    if not create or match.candidate.is_lead or match.candidate.actor is None:
         return None
     incident = Incident(party=match.candidate.actor, matches=[match])
     incidents.add(incident)

@@ -77,10 +77,15 @@ class Candidate:
     #: cosine of its latitude: grouping compares each pair of observations many times over.
     span_us: tuple[int, int] = field(init=False, repr=False, compare=False)
     radians: tuple[float, float, float] | None = field(init=False, repr=False, compare=False)
+    #: Everything that decides whether two places agree: observations of one town share it.
+    place_key: tuple[object, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         epoch = _EPOCH if self.start.tzinfo is not None else _NAIVE_EPOCH
         object.__setattr__(self, "span_us", ((self.start - epoch) // _US, (self.end - epoch) // _US))
+        object.__setattr__(
+            self, "place_key", (self.place_name, self.place_code, self.country, self.latitude, self.longitude)
+        )
         if self.latitude is None or self.longitude is None:
             object.__setattr__(self, "radians", None)
         else:

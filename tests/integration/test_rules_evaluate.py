@@ -271,7 +271,7 @@ def test_incremental_and_full_give_the_same_violations(
     session: Session, wire: Source, acled: Source, ua_mod: Source
 ) -> None:
     sync_commitments(session, [pause()], now=NOW)
-    stream = [
+    stream: list[tuple[Source, dict[str, Any]]] = [
         (ua_mod, {"voice": "UA", "start": DAY, "occurred_end": DAY + timedelta(days=1), "precision": "day"}),
         (wire, {"start": NOON - timedelta(hours=5)}),  # morning attack
         (wire, {"start": NOON + timedelta(hours=6)}),  # evening attack, same town
@@ -295,7 +295,7 @@ def test_incremental_and_full_give_the_same_violations(
     assert (result.recorded, result.updated, result.withdrawn) == (0, 0, 0)
     assert snapshot(session) == incremental
     # The straddling report (three quarters inside) is the least confident violation.
-    confidences = dict(
+    confidences: dict[Any, float] = dict(
         session.execute(text("SELECT occurred_on, min(confidence) FROM v_violations GROUP BY 1")).all()
     )
     assert confidences[START.date()] == pytest.approx(0.9 * 0.75, abs=1e-3)
@@ -488,3 +488,32 @@ def test_explain_prints_terms_citations_and_reasons(session: Session, wire: Sour
         explain_violation(session, str(uuid.uuid4()))
     with pytest.raises(NotFound):
         explain_violation(session, "not-a-uuid")
+
+
+def test_an_uncited_observation_of_a_cited_report_still_counts_when_evidence_arrives(
+    session: Session, wire: Source, acled: Source
+) -> None:
+    sync_commitments(session, [pause()], now=NOW)
+    # One report, two passages about one attack: the vaguer, more confident one is quoted,
+    # the exact one sets the time.
+    rep = report(session, wire)
+    observe(session, rep, confidence=0.6, quote="At noon drones hit a Kharkiv substation.")
+    observe(
+        session,
+        rep,
+        start=DAY,
+        occurred_end=DAY + timedelta(days=1),
+        precision="day",
+        quote="Drones hit Kharkiv on Thursday.",
+    )
+    evaluate(session)
+    assert session.execute(text("SELECT occurred_start FROM violations")).scalar() == NOON
+
+    evidence(session, acled, start=NOON + timedelta(minutes=10), confidence=0.5)
+    result = evaluate(session)
+    assert (result.recorded, result.updated) == (0, 1)
+    assert session.execute(text("SELECT occurred_start, citation_count FROM violations")).one() == (NOON, 2)
+    before = snapshot(session)
+    again = evaluate(session, full=True)
+    assert (again.recorded, again.updated, again.withdrawn) == (0, 0, 0)
+    assert snapshot(session) == before

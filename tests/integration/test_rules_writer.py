@@ -202,3 +202,39 @@ def test_withdrawing_announces_the_stored_evidence_once(session: Session, terms:
     event, version, payload = payloads(session)[-1]
     assert (event, version, payload["withdrawn"]) == ("violation.updated", 2, True)
     assert [c["quote"] for c in payload["citations"]] == ["q"]
+
+
+def test_one_save_writes_incidents_of_several_commitments_each_under_its_own(
+    session: Session, terms: Terms, wire: Source
+) -> None:
+    other_config = CommitmentConfig.model_validate(
+        {
+            "id": "writer-truce",
+            "title": "Truce",
+            "kind": "ceasefire",
+            "parties": ["RU"],
+            "area": [],
+            "starts_at": START,
+            "ends_at": START + timedelta(days=7),
+        }
+    )
+    sync_commitments(session, [other_config], now=NOW)
+    (other,) = active_terms(session, ["writer-truce"])
+    rep = report(session, wire, None)
+    first, second = Incident(party="RU"), Incident(party="RU")
+    events = ViolationWriter(session, now=NOW).save_many(
+        [
+            (first, facts(cite(rep, "Drones hit a substation.")), terms, "strike_pause@1"),
+            (second, facts(cite(rep, "Drones hit a substation.")), other, "ceasefire@1"),
+        ]
+    )
+    assert events == ["violation.recorded", "violation.recorded"]
+    rows = session.execute(
+        select(Violation.id, Violation.commitment_id, Violation.rule).order_by(Violation.commitment_id)
+    ).all()
+    assert [tuple(r) for r in rows] == [
+        (first.violation_id, "writer-pause", "strike_pause@1"),
+        (second.violation_id, "writer-truce", "ceasefire@1"),
+    ]
+    commitments = {p["commitment"]["id"] for _, _, p in payloads(session)}
+    assert commitments == {"writer-pause", "writer-truce"}

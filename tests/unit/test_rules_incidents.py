@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from service.rules import Match, rule_for
-from service.rules.incidents import Incident, IncidentSet, assign, sort_for_assignment
+from service.rules.incidents import Incident, IncidentSet, assign, may_join, sort_for_assignment
 from service.rules.status import denial_applies, summarise
 from tests.unit.test_rules_judge import candidate, ceasefire, terms
 
@@ -288,3 +288,51 @@ def test_summary_does_not_depend_on_arrival_order() -> None:
         second.occurred_start,
         second.confidence,
     )
+
+
+def test_the_core_follows_appended_matches_as_a_fresh_minimum_would() -> None:
+    import random
+
+    rng = random.Random(3)
+    pool = [
+        match(
+            start=DAY + timedelta(hours=rng.randrange(0, 20)),
+            end=DAY + timedelta(hours=rng.randrange(21, 24)),
+            precision=rng.choice(["exact", "part_of_day", "day"]),
+            confidence=rng.choice([0.6, 0.7, 0.8]),
+            **rng.choice([KHARKIV, CHUHUIV]),
+        )
+        for _ in range(40)
+    ]
+    incident = Incident(party="RU", matches=[pool[0]])
+    for m in pool[1:]:
+        incident.matches.append(m)
+        fresh = Incident(party="RU", matches=list(incident.matches))
+        assert incident.core is fresh.core
+
+
+def test_may_join_needs_time_overlap_and_no_town_that_rules_the_candidate_out() -> None:
+    stored = candidate(start=NOON, **KHARKIV)
+    assert may_join(stored, candidate(start=NOON + timedelta(minutes=30), **KHARKIV))
+    assert not may_join(stored, candidate(start=NOON + timedelta(hours=1), **KHARKIV))  # touching only
+    assert not may_join(stored, candidate(start=NOON, **ODESA))
+    assert not may_join(stored, candidate(start=NOON, **IZIUM))  # same oblast, another town
+    # Without coordinates on either side the place cannot rule it out before the incident is rebuilt.
+    assert may_join(
+        stored,
+        candidate(start=NOON, place_name=None, latitude=None, longitude=None, place_code="UA-51"),
+    )
+
+
+def test_a_match_that_may_not_create_joins_or_stays_out() -> None:
+    incidents = IncidentSet()
+    first = match(start=NOON, **KHARKIV)
+    assert assign(first, incidents) is not None
+    elsewhere = match(start=NOON, **ODESA)
+    assert assign(elsewhere, incidents, create=False) is None
+    assert len(incidents) == 1
+    joined = assign(
+        match(start=DAY, end=DAY + timedelta(days=1), precision="day", **KHARKIV), incidents, create=False
+    )
+    assert joined is incidents.items[0]
+    assert len(joined.matches) == 2

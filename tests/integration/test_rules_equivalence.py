@@ -1,0 +1,181 @@
+"""Incremental evaluation in batches against one full pass, on random evidence with a fixed seed.
+
+Grouping is greedy and depends on the order matches are placed in, so the two
+paths can disagree on dense data; this measures how often, on the violations'
+(commitment, party, cited reports).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from db.models import Observation, Report, Source
+from db.queries.config_sync import sync_commitments
+from jobs.evaluate_compliance import evaluate_compliance
+from service.config import CommitmentConfig
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2026, 1, 10, tzinfo=UTC)
+START = datetime(2025, 3, 18, tzinfo=UTC)
+PLACES = [
+    ("Kharkiv", "UA-63", "UA", 49.99, 36.23),
+    ("Chuhuiv", "UA-63", "UA", 49.84, 36.69),
+    ("Odesa", "UA-51", "UA", 46.48, 30.72),
+    ("Kyiv", "UA-30", "UA", 50.45, 30.52),
+    ("Belgorod", "RU-BEL", "RU", 50.60, 36.59),
+    (None, None, "UA", None, None),
+]
+TARGETS = ["energy", "residential", "transport"]
+Violations = set[tuple[str, str, frozenset[int]]]
+
+
+def commitments() -> list[CommitmentConfig]:
+    def one(ident: str, kind: str, parties: list[str], area: list[str], days: int) -> CommitmentConfig:
+        return CommitmentConfig.model_validate(
+            {
+                "id": ident,
+                "title": ident,
+                "kind": kind,
+                "parties": parties,
+                "protected_targets": ["energy", "transport"] if kind == "strike_pause" else [],
+                "area": area,
+                "starts_at": START,
+                "ends_at": START + timedelta(days=days),
+            }
+        )
+
+    return [
+        one("truce", "ceasefire", ["RU", "UA"], [], 6),
+        one("energy", "strike_pause", ["RU"], ["UA"], 4),
+        one("east", "ceasefire", ["RU"], ["UA-63", "UA-30"], 5),
+    ]
+
+
+def fill(session: Session, rng: random.Random, count: int) -> list[list[dict[str, Any]]]:
+    """Observations of attacks in random arrival order, some reports holding several; in batches of 1 to 40."""
+    sources = []
+    for name, kind, voice in [
+        ("wire", "rss", "independent"),
+        ("acled", "acled", "independent"),
+        ("gdelt", "gdelt", "independent"),
+        ("ru-mod", "rss", "party:RU"),
+    ]:
+        row = Source(name=name, kind=kind, url=f"https://{name}.example/feed", voice=voice, every_seconds=900)
+        session.add(row)
+        sources.append(row)
+    session.flush()
+    reports = []
+    for n in range(count // 2):
+        src = rng.choice(sources)
+        rep = Report(
+            source_id=src.id,
+            external_id=f"r{n}",
+            url=f"https://{src.name}.example/{n}",
+            title=f"Report {n}",
+            text=f"report {n}",
+            published_at=START + timedelta(days=3),
+            fetched_at=NOW,
+            content_hash=f"h{n}",
+            raw={},
+            extracted_with="test",
+        )
+        session.add(rep)
+        reports.append((rep, src))
+    session.flush()
+    rows: list[dict[str, Any]] = []
+    while len(rows) < count:
+        # One attack, reported one to four times with more or less precision.
+        place, code, country, lat, lon = rng.choice(PLACES)
+        when = START - timedelta(hours=12) + timedelta(minutes=rng.randrange(0, 7 * 24 * 60))
+        target = rng.choice(TARGETS)
+        for _ in range(rng.randint(1, 4)):
+            rep, src = rng.choice(reports)
+            precision = rng.choice(["exact", "exact", "part_of_day", "day"])
+            if precision == "exact":
+                start = when + timedelta(minutes=rng.randint(-20, 20))
+                end = start + timedelta(hours=1)
+            elif precision == "part_of_day":
+                start = when.replace(minute=0) - timedelta(hours=when.hour % 6)
+                end = start + timedelta(hours=6)
+            else:
+                start = when.replace(hour=0, minute=0)
+                end = start + timedelta(days=1)
+            rows.append(
+                {
+                    "report_id": rep.id,
+                    "extractor_version": "test",
+                    "actor": "RU" if code != "RU-BEL" else "UA",
+                    "voice": "RU" if src.name == "ru-mod" else "independent",
+                    "action": "drone",
+                    "intercepted": rng.random() < 0.2,
+                    "targets": [target],
+                    "place_name": place,
+                    "place_code": code,
+                    "country": country,
+                    "latitude": lat,
+                    "longitude": lon,
+                    "occurred_start": start,
+                    "occurred_end": end,
+                    "precision": precision,
+                    "quote": f"Observation {len(rows)} in {place or country}.",
+                    "quote_start": 0,
+                    "quote_end": 10,
+                    "confidence": round(rng.uniform(0.5, 0.95), 2),
+                    "denial": src.name == "ru-mod" and rng.random() < 0.5,
+                }
+            )
+    rng.shuffle(rows)
+    batches = []
+    while rows:
+        size = rng.randint(1, 40)
+        batches.append(rows[:size])
+        rows = rows[size:]
+    return batches
+
+
+def violations(session: Session) -> Violations:
+    rows = session.execute(
+        text(
+            """
+            SELECT v.commitment_id, v.party, array_agg(c.report_id)
+              FROM violations v JOIN citations c ON c.violation_id = v.id AND c.kind = 'evidence'
+             WHERE v.withdrawn_at IS NULL
+             GROUP BY v.id
+            """
+        )
+    )
+    return {(c, p, frozenset(reports)) for c, p, reports in rows}
+
+
+def divergence(session: Session, seed: int) -> tuple[float, int]:
+    """The share of violations that one path gives and the other does not, and how many there were."""
+    rng = random.Random(seed)
+    sync_commitments(session, commitments(), now=NOW)
+    evaluate_compliance(session, now=NOW)  # the first, full, evaluation of the new commitments
+    for batch in fill(session, rng, 300):
+        session.add_all(Observation(**row) for row in batch)
+        session.flush()
+        evaluate_compliance(session, now=NOW)
+    incremental = violations(session)
+    evaluate_compliance(session, now=NOW, full=True)
+    full = violations(session)
+    union = incremental | full
+    return len(incremental ^ full) / max(1, len(union)), len(union)
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="greedy grouping is order-dependent: on this dense random evidence about 60% of violations differ "
+    "between incremental batches and one full pass",
+)
+def test_incremental_batches_give_what_one_full_pass_gives(session: Session) -> None:
+    rate, count = divergence(session, seed=11)
+    assert count > 50  # enough incidents that the comparison means something
+    assert rate == 0, f"{rate:.1%} of {count} violations differ"

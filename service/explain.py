@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Citation, CommitmentVersion, Observation, Report, Source, Violation
-from db.queries.evidence import candidate_from_row, candidate_query
+from db.queries.evidence import candidate_from_row, candidate_query, terms_of
 from service.errors import NotFound
-from service.rules import Terms, rule_for
+from service.rules import rule_for
 
 __all__ = ["explain_violation"]
 
@@ -29,17 +29,7 @@ def explain_violation(session: Session, violation_id: str) -> str:
             CommitmentVersion.version == violation.commitment_version,
         )
     ).one()
-    terms = Terms(
-        commitment_id=version.commitment_id,
-        version=version.version,
-        title=version.title,
-        kind=version.kind,
-        parties=frozenset(version.parties),
-        protected_targets=frozenset(version.protected_targets),
-        area=tuple(version.area),
-        starts_at=version.starts_at,
-        ends_at=version.ends_at,
-    )
+    terms = terms_of(version)
     rule = rule_for(terms.kind)
     out = [
         f"Violation {violation.id}{' (withdrawn)' if violation.withdrawn_at else ''}",

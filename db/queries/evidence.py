@@ -45,6 +45,7 @@ __all__ = [
     "load_incidents",
     "load_open_incidents",
     "load_unplaced",
+    "terms_of",
 ]
 
 _CANDIDATE_COLUMNS = (
@@ -112,6 +113,21 @@ def candidate_query() -> Select[Any]:
     return query.join(Report, Report.id == Observation.report_id).join(Source, Source.id == Report.source_id)
 
 
+def terms_of(version: CommitmentVersion) -> Terms:
+    """One stored version of a commitment, as the rules read it."""
+    return Terms(
+        commitment_id=version.commitment_id,
+        version=version.version,
+        title=version.title,
+        kind=version.kind,
+        parties=frozenset(version.parties),
+        protected_targets=frozenset(version.protected_targets),
+        area=tuple(version.area),
+        starts_at=version.starts_at,
+        ends_at=version.ends_at,
+    )
+
+
 def active_terms(session: Session, commitment_ids: Iterable[str] | None = None) -> list[Terms]:
     """The current terms of every commitment still in the configuration."""
     query = (
@@ -128,20 +144,7 @@ def active_terms(session: Session, commitment_ids: Iterable[str] | None = None) 
     )
     if commitment_ids is not None:
         query = query.where(Commitment.id.in_(list(commitment_ids)))
-    return [
-        Terms(
-            commitment_id=v.commitment_id,
-            version=v.version,
-            title=v.title,
-            kind=v.kind,
-            parties=frozenset(v.parties),
-            protected_targets=frozenset(v.protected_targets),
-            area=tuple(v.area),
-            starts_at=v.starts_at,
-            ends_at=v.ends_at,
-        )
-        for v in session.scalars(query)
-    ]
+    return [terms_of(v) for v in session.scalars(query)]
 
 
 #: Observations whose span is longer than this are found through their own partial index;

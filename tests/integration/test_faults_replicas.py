@@ -68,6 +68,9 @@ def test_three_daemons_share_the_work_without_duplicates(fresh_database: str, tm
     # Each alert reached the receiver exactly once (a second attempt after a failed
     # first one is allowed; a second copy of a delivered message is not).
     assert result.duplicates_same_id == 0, (attempts, retried)
-    # All three really ran the pipeline's jobs (who wins each piece of work is chance).
+    # All three were up the whole time, and the work really was shared. Who wins each
+    # piece of work is chance, and a replica whose ticks found nothing due logs them
+    # only at DEBUG, so "shared" means more than one replica did some of it.
     for daemon in daemons:
-        assert any(str(r.get("event")).startswith("job ") for r in daemon.log_records()), daemon.name
+        assert any(r.get("event") == "daemon started" for r in daemon.log_records()), daemon.name
+    assert sum(1 for ran in worked.values() if ran) >= 2, worked

@@ -18,7 +18,7 @@ import logging
 import uuid
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -34,6 +34,7 @@ from db.queries.evidence import (
     load_candidates,
     load_open_incidents,
     load_unplaced,
+    merge_spans,
 )
 from db.queries.violations import ViolationWriter
 from service.rules import Match, Terms, rule_for
@@ -196,17 +197,6 @@ def evaluate_commitment(
     result.full.append(terms.commitment_id)
 
 
-def _merge(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    """Overlapping or touching spans joined into one; sorted."""
-    merged: list[tuple[datetime, datetime]] = []
-    for lo, hi in sorted(spans):
-        if merged and lo <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
-        else:
-            merged.append((lo, hi))
-    return merged
-
-
 Key = tuple[str, str]
 
 
@@ -286,7 +276,7 @@ def _evaluate_batch(
     probes = [
         (commitment_id, party, lo, hi)
         for (commitment_id, party), (matches, denials) in sorted(news.items())
-        for lo, hi in _merge(
+        for lo, hi in merge_spans(
             [*((m.candidate.start, m.candidate.end) for m in matches), *((d.start, d.end) for d in denials)]
         )
     ]

@@ -45,6 +45,7 @@ __all__ = [
     "load_incidents",
     "load_open_incidents",
     "load_unplaced",
+    "merge_spans",
     "terms_of",
 ]
 
@@ -366,7 +367,7 @@ def load_unplaced(
     """
     actors, starts, ends = [], [], []
     for party, party_spans in sorted(spans.items()):
-        for lo, hi in _merge_spans(party_spans):
+        for lo, hi in merge_spans(party_spans):
             actors.append(party)
             starts.append(lo)
             ends.append(hi)
@@ -438,7 +439,7 @@ _UNPLACED_NEAR = text(
 )
 
 
-def _merge_spans(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+def merge_spans(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
     """Overlapping or touching spans joined into one; sorted."""
     merged: list[tuple[datetime, datetime]] = []
     for lo, hi in sorted(spans):

@@ -32,10 +32,8 @@ from db.queries.evidence import (
     candidate_query,
     id_array,
     load_candidates,
-    load_open_incidents,
-    load_unplaced,
-    merge_spans,
 )
+from db.queries.incremental_evidence import load_open_incidents, load_unplaced, merge_spans
 from db.queries.violations import ViolationWriter
 from service.rules import Match, Terms, rule_for
 from service.rules.incidents import Incident, IncidentSet, assign, may_join, sort_for_assignment

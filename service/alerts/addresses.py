@@ -9,14 +9,17 @@ because DNS can answer differently the second time it is asked:
    httpcore ``trace`` callback on ``connection.connect_tcp.complete``, so a refused
    connection is closed before a single byte of the request is written. Reused
    keep-alive connections were checked when they were opened.
+
+What counts as public is :mod:`service.netguard`'s call.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from collections.abc import Callable
 from typing import Any
+
+from service.netguard import is_public_text as is_public_address
 
 __all__ = [
     "NonPublicAddressError",
@@ -25,8 +28,6 @@ __all__ = [
     "non_public_addresses",
     "peer_address",
 ]
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class NonPublicAddressError(Exception):
@@ -38,27 +39,6 @@ class NonPublicAddressError(Exception):
         )
         self.host = host
         self.address = address
-
-
-def _embedded_ipv4(address: IPAddress) -> IPAddress:
-    # ::ffff:127.0.0.1 and 2002:7f00:1:: reach IPv4 hosts; judge the IPv4 host.
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return address.ipv4_mapped
-        if address.sixtofour is not None:
-            return address.sixtofour
-    return address
-
-
-def is_public_address(address: str) -> bool:
-    """True for a globally routable unicast address; False for anything else or garbage."""
-    try:
-        parsed = _embedded_ipv4(ipaddress.ip_address(address.split("%", 1)[0]))
-    except ValueError:
-        return False
-    # is_global already excludes private, loopback, link-local, reserved, shared (100.64/10)
-    # and documentation ranges; multicast is not a webhook receiver either.
-    return parsed.is_global and not parsed.is_multicast
 
 
 def non_public_addresses(host: str, port: int) -> list[str]:

@@ -4,7 +4,8 @@ A feed URL or a redirect can point the fetcher at the host itself, the local net
 or a cloud metadata service (169.254.169.254). Unless the operator allows private
 networks, every host name is resolved and every address it resolves to must be a
 public (globally routable, unicast) one. The address actually connected to is checked
-again after connecting, because DNS may answer differently the second time.
+again after connecting, because DNS may answer differently the second time. What
+counts as public is :mod:`service.netguard`'s call.
 """
 
 from __future__ import annotations
@@ -12,35 +13,11 @@ from __future__ import annotations
 import ipaddress
 import socket
 
+from service.netguard import IPAddress
+from service.netguard import is_public_ip as is_public_address
 from service.sources.errors import FetchError, PrivateAddressRefused
 
-__all__ = ["check_host", "check_ip", "is_public_address", "resolve_addresses"]
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-# IPv6 prefixes that embed an IPv4 address a router would translate to.
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-
-
-def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    if address.sixtofour is not None:
-        return address.sixtofour
-    if address.teredo is not None:
-        return address.teredo[1]
-    if address in _NAT64:
-        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    return None
-
-
-def is_public_address(address: IPAddress) -> bool:
-    """True for a globally routable unicast address."""
-    if isinstance(address, ipaddress.IPv6Address):
-        embedded = _embedded_ipv4(address)
-        if embedded is not None:
-            return is_public_address(embedded)
-    return address.is_global and not address.is_multicast
+__all__ = ["IPAddress", "check_host", "check_ip", "is_public_address", "resolve_addresses"]
 
 
 def resolve_addresses(host: str, port: int) -> list[IPAddress]:

@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from service.extract import Extractor
+from service.extract.flags import is_negated
 from service.extract.news import NewsExtractor
 from service.extract.parties import DEFAULT_PARTIES
 from service.extract.places import Gazetteer
-from service.extract.vocabulary import find_trigger, is_negated, targets_of
+from service.extract.vocabulary import find_trigger, targets_of
 from service.extract.when import resolve_time
 from service.records import Observation, ReportInput
 

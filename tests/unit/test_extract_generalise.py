@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from service.extract import Extractor
+from service.extract.flags import commitment_spans, denial_scopes
 from service.extract.parties import DEFAULT_PARTIES
 from service.extract.place_context import looks_like_government
-from service.extract.vocabulary import commitment_spans, denial_scopes, find_trigger
+from service.extract.vocabulary import find_trigger
 from service.extract.when import resolve_time
 from service.records import Observation, ReportInput
 

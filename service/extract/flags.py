@@ -1,0 +1,235 @@
+"""Words about attacks that are not reports of one: pause talk, negation, denial and mood.
+
+An attack word inside "a pause on strikes against energy facilities" is pause talk; "no
+attacks were recorded" negates; "dismissed the reports as fake" denies; "will strike"
+threatens; "last winter's strikes" looks back. These flags decide whether an attack the
+vocabulary (:mod:`service.extract.vocabulary`) found is reported as happening now.
+Everything is precompiled once at import and works on plain strings.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = [
+    "commitment_spans",
+    "denial_offset",
+    "denial_scopes",
+    "has_denial",
+    "is_habitual",
+    "is_historical",
+    "is_hypothetical",
+    "is_negated",
+    "retaliation_spans",
+]
+
+_I = re.IGNORECASE
+
+# --- words about attacks that are not attacks ------------------------------------------
+
+_PAUSE_WORDS = (
+    r"pauses?|halt(?:s|ed|ing)?|moratori(?:um|a)|truces?|ceasefires?|cease-fires?|refrain(?:s|ed|ing)?"
+    r"|stop(?:s|ped|ping)?|cease(?:s|d)?|ceasing|end(?:s|ed|ing)?|bans?|suspen(?:d|ds|ded|ding|sion)"
+    r"|freeze|renounc(?:e|es|ed|ing)|abstain(?:s|ed|ing)?|pledg(?:e|es|ed)|commitments?"
+    r"|undertakings?|obligations?|promis(?:e|es|ed)"
+)
+# The rest of a pause's object phrase, up to a new verb: "a moratorium on strikes against
+# energy facilities" stops before "and carried out no strikes on Chernigov".
+_PHRASE_TAIL = (
+    r"(?:(?!\s(?:and|but)\s+(?:has\s+|have\s+|had\s+|also\s+|then\s+)?(?:carried|struck|hit|launched|fired"
+    r"|shot|said|attacked|shelled|targeted|continued|kept|resumed|observed|violated|broke|denied|accused"
+    r"|insisted|added|stressed)\b)[^,.;])*"
+)
+# A gerund's object runs to the next clause word: "to stop hitting Russian fuel facilities".
+_GERUND_OBJECT = (
+    r"(?:\s+(?:on|against|at)\b)?"
+    r"(?:\s+(?!(?:and|but|while|as|after|before|when|since|until|said|that|which|who)\b)[\w'’-]+){0,6}"
+)
+_COMMITMENT = re.compile(
+    rf"\b(?:{_PAUSE_WORDS})\b(?:\s+[\w'-]+){{0,3}}?\s+(?:on|to|of|from|in|against)?\s*(?:all\s+|any\s+|"
+    r"mutual\s+|further\s+)?(?:[\w-]+\s+)?(?:(?:strikes?|attacks?|shelling|bombing|"
+    rf"hostilities|fire)\b(?:\s+(?:on|against|at|targeting)\s+{_PHRASE_TAIL})?"
+    rf"|(?:striking|attacking|hitting|targeting|bombarding|shooting at|firing on|firing at)\b{_GERUND_OBJECT})"
+    r"|\b(?:energy\s+|infrastructure\s+)?(?:strike|attack)s?\s+(?:pause|moratorium|ban|halt|truce)\b"
+    # "an undertaking not to target hospitals", "agreed not to strike energy facilities": a
+    # promise, never a report; what it protects is not a target hit.
+    rf"|\bnot\s+to\s+(?:target|strike|attack|hit|shell|bomb|fire\s+(?:on|at))\b{_PHRASE_TAIL}",
+    _I,
+)
+# "In response to attacks by ..., [the real subject]": a justification, not a new event.
+_RETALIATION = re.compile(r"\b(?:in (?:response|retaliation) (?:to|for)|in reprisal for)\b[^,;]*", _I)
+
+
+def commitment_spans(text: str) -> list[tuple[int, int]]:
+    """Spans that speak of pauses and their justifications rather than report attacks."""
+    spans = [m.span() for m in _COMMITMENT.finditer(text)]
+    spans.extend(retaliation_spans(text))
+    return spans
+
+
+def retaliation_spans(text: str) -> list[tuple[int, int]]:
+    """ "In response to the attack on Belgorod": the other side's attack that this one answers."""
+    return [m.span() for m in _RETALIATION.finditer(text)]
+
+
+# --- polarity and mood ------------------------------------------------------------------
+
+_NEGATED = re.compile(
+    r"\bno\s+(?:[\w-]+[\s,]+){0,6}?(?:attacks?|strikes?|shelling|missiles?|drones?|uavs?|hits?|shells?"
+    r"|bombs?|equipment|facilit\w+|infrastructure)\b[^.;]*?\b(?:(?:were|was|have been|has been|had been"
+    r"|are being|is being)\s+)?(?:recorded|reported|registered|observed|carried out|launched|fired|reached|"
+    r"hit|damaged|struck|made|detected|conducted)\b"
+    r"|\b(?:passed|went|gone|was|were)\s+(?:by\s+)?without\s+(?:any\s+)?(?:attacks?|strikes?|shelling|incidents?)"
+    r"|\b(?:have|has|had|did|do|does|were|was|is|are)\s*(?:not|n't|never)\s+(?:\w+\s+){0,2}?"
+    r"(?:struck|strike|attacked|attack|shelled|shell|hit|carried out|launched|fired|targeted|bombed)\b"
+    r"|\bnever\s+(?:struck|attacked|shelled|hit|targeted|bombed)\b"
+    r"|\b(?:carried out|conducted|launched|made|delivered|fired)\s+no\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:attacks?|strikes?|shelling|missiles?|drones?|bombs?)\b"
+    # "Not a single attack on energy facilities was recorded", "not one strike", "zero attacks".
+    r"|\b(?:not\s+(?:a\s+single|one|any)|no\s+single|zero)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:attacks?|strikes?|shelling|missiles?|drones?|hits?|shells?|bombs?|violations?)\b"
+    # "None of the energy facilities were hit".
+    r"|\bnone\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,4}?(?:were|was|have\s+been|has\s+been"
+    r"|had\s+been)\s+(?:\w+\s+)?(?:hit|damaged|struck|attacked|shelled|targeted|affected|destroyed)\b",
+    _I,
+)
+
+
+def is_negated(clause: str) -> bool:
+    """ "No attacks were recorded", "passed without attacks", "have not struck any"."""
+    return _NEGATED.search(clause) is not None
+
+
+_DENIAL = re.compile(
+    r"\bden(?:y|ies|ied|ying)\b|\b(?:dismiss(?:ed|es|ing)|reject(?:ed|s|ing)|refut(?:ed|es|ing)|disput(?:ed|es|ing)"
+    r"|call(?:ed|s|ing))\s+(?:\w+[\s']+){0,3}?(?:claims?|accusations?|allegations?|reports?|involvement|"
+    r"responsibility|charges?|fabrications?|fakes?|lies|provocations?|hoax(?:es)?|disinformation|staged)\b"
+    # "The statements about a strike on Chernigov are a provocation": the claim, called false
+    # ("the destruction of the station by the Kyiv regime is a provocation" accuses instead).
+    r"|\b(?:statements?|claims?|reports?|allegations?|accusations?|assertions?|information|videos?|footage"
+    r"|stories|story|publications?|news)\b[^.;]{0,200}?\b(?P<copula>is|are|was|were)\s+"
+    r"(?:(?:a|an|another|pure|nothing\s+but|yet\s+another|outright|blatant|deliberate|crude|staged"
+    r"|planned)\s+)*"
+    r"(?:provocations?|fabrications?|fakes?|fake|lies|lie|hoax|disinformation"
+    r"|false|untrue|fiction|slander|propaganda)\b"
+    # "strictly observe the moratorium" (present tense; "will observe" is a pledge, filtered below).
+    r"|\b(?:strictly\s+|fully\s+|still\s+)?(?:observe|comply\s+with|abide\s+by|adhere\s+to|honou?r|uphold)"
+    r"\s+(?:the\s+|its\s+|a\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:truce|ceasefire|moratorium|pause|agreement|commitments?)\b"
+    r"|\b(?:(?:is|are|was|were|been|remains?)\s+)?(?:strictly\s+|fully\s+|still\s+)?(?:observ(?:ing|es)|"
+    r"comply(?:ing)?|complies|abid(?:ing|es) by|respect(?:ing|s)|adher(?:ing|es) to|honou?r(?:ing|s)|"
+    r"uphold(?:ing|s))\s+(?:with\s+)?(?:the\s+|its\s+|a\s+)?(?:[\w-]+\s+){0,3}?(?:truce|ceasefire|"
+    r"moratorium|pause|regime|agreement|commitments?)\b",
+    _I,
+)
+
+
+# A pledge or an order, not a statement of fact: "will observe the truce", "to comply with".
+_PLEDGE_BEFORE = re.compile(
+    r"\b(?:will|would|shall|must|should|can|could|may|might|to|not|never|pledged|promised|agreed)"
+    r"\s+(?:\w+ly\s+)?$",
+    _I,
+)
+# Where a denial's object ends: "denied launching any such attack | and called the claim ...".
+_DENIAL_SCOPE_END = re.compile(r"[,;:]|\s(?:and|but|while|saying|adding|insisting|although|though)\b", _I)
+
+
+_BASE_FORMS = frozenset(
+    {"strictly", "fully", "still", "observe", "comply", "abide", "adhere", "honor", "honour", "uphold"}
+)
+
+
+# Word pieces every denial pattern needs, matched on lower-cased text: most sentences have none.
+_DENIAL_PREFILTER = re.compile(
+    r"den[iy]|dismiss|reject|refut|disput|call|observ|compl|abid|respect|adher|hono|uphold|provocation"
+    r"|fabricat|fake|\blies?\b|hoax|disinformation|false|untrue|fiction|slander|propaganda"
+)
+
+
+@lru_cache(maxsize=256)
+def _denials(text: str) -> tuple[re.Match[str], ...]:
+    if _DENIAL_PREFILTER.search(text.lower()) is None:
+        return ()
+    found = []
+    for match in _DENIAL.finditer(text):
+        first = match.group(0).split()[0].lower()
+        if first in _BASE_FORMS and _PLEDGE_BEFORE.search(text, max(match.start() - 40, 0), match.start()):
+            continue
+        found.append(match)
+    return tuple(found)
+
+
+def has_denial(text: str) -> bool:
+    """Whether a party in ``text`` rejects an accusation or declares that it keeps the pause."""
+    return _DENIAL_PREFILTER.search(text.lower()) is not None and bool(_denials(text))
+
+
+def denial_offset(text: str) -> int | None:
+    """Where a party rejects an accusation or declares that it keeps the pause, if it does."""
+    found = _denials(text)
+    return found[0].start() if found else None
+
+
+def denial_scopes(text: str) -> list[tuple[int, int]]:
+    """What each denial denies: from the denial to the end of its phrase ("dismissed the
+    report of a strike on Kharkiv as fake"). An attack named there is the one denied."""
+    scopes = []
+    for match in _denials(text):
+        end = _DENIAL_SCOPE_END.search(text, match.end())
+        # "Reports of a strike on Sumy are a fabrication": the claim restated stays readable.
+        start = match.start("copula") if match.group("copula") else match.start()
+        scopes.append((start, end.start() if end else len(text)))
+    return scopes
+
+
+_MODAL = re.compile(
+    r"\b(?i:will|would|could|might|shall|can|threaten\w*|plan(?:s|ned|ning)? to|intend\w*|vow\w*"
+    r"|pretexts?\s+for|justif(?:y|ies|ied|ying|ication)|excuses?\s+for|grounds\s+for|cover\s+for"
+    r"|warn(?:s|ed)? (?:that|of)|promis\w*|ready to|prepared to|if|unless|should|likely to)\b|\bmay\b"
+)
+_FUTURE_AFTER = re.compile(r"\b(?:will|would|shall)\s+(?:continue|go on|resume|follow|be carried out)\b", _I)
+
+
+def is_hypothetical(clause: str, trigger_start: int) -> bool:
+    """A threat, plan or condition: a modal before the trigger, or "strikes will continue"."""
+    return _MODAL.search(clause, 0, trigger_start) is not None or _FUTURE_AFTER.search(clause) is not None
+
+
+_HABITUAL = re.compile(
+    r"\b(?:is|are|gets?)\s+(?:\w+\s+)?(?:shelled|struck|hit|attacked|bombed|targeted)\b[^.;]*?\b(?:daily|"
+    r"every (?:day|night|week)|times a (?:day|week)|regularly|routinely|constantly|frequently|often|"
+    r"repeatedly)\b",
+    _I,
+)
+
+
+def is_habitual(clause: str) -> bool:
+    """ "The district is shelled several times a day": a pattern, not an incident."""
+    return _HABITUAL.search(clause) is not None
+
+
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+_HISTORICAL = re.compile(
+    rf"\b(?:last|previous|past|earlier this|late last)\s+(?:winter|summer|spring|autumn|fall|year)(?:'s)?\b"
+    rf"|\b(?:in|since|during)\s+(?:(?:early|late|mid-)\s*)?(?:{_MONTHS})\s+(?:of\s+)?last\s+year\b"
+    r"|\b(?:a|one|two|three|four|five|\d+)\s+years?\s+ago\b",
+    _I,
+)
+# A tally over a long stretch: "more than 20 port facilities have been damaged since the
+# summer", "Russia has hit 40 substations since October". Not "since midnight" or "since
+# Tuesday", which may count the very attacks being reported.
+_TALLY = re.compile(
+    r"\b(?:have|has|had)\s+(?:been\s+)?(?:\w+\s+)?(?:hit|damaged|destroyed|struck|attacked|shelled|targeted"
+    r"|bombed|launched|fired)\b[^.;]*?\bsince\s+(?:the\s+)?(?:(?:early|late|mid-?)\s*)?(?:summer|spring|autumn"
+    rf"|fall|winter|start|beginning|outbreak|invasion|war|full-scale|{_MONTHS}|(?:19|20)\d\d|last\s+\w+)\b",
+    _I,
+)
+_YEAR = re.compile(r"\b(?:in|since|during)\s+(?:(?:early|late|mid-)\s*)?(?:\w+\s+)?((?:19|20)\d\d)\b")
+
+
+def is_historical(clause: str, current_year: int) -> bool:
+    """A past strike mentioned for context: "last winter's strikes", "in April last year", "in 2023"."""
+    if _HISTORICAL.search(clause) or ("since" in clause and _TALLY.search(clause)):
+        return True
+    return any(int(m.group(1)) < current_year for m in _YEAR.finditer(clause))

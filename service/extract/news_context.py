@@ -1,0 +1,43 @@
+"""What the news extractor knows about one report as a whole, shared by its readers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from service.extract.parties import Mention
+from service.extract.places import PlaceMention
+from service.records import ReportInput
+
+__all__ = ["Lazy", "NewsContext"]
+
+
+@dataclass(frozen=True, slots=True)
+class NewsContext:
+    """What is known about a report as a whole."""
+
+    report: ReportInput
+    text: str
+    published: datetime
+    tz: ZoneInfo
+    places: Sequence[PlaceMention]
+    mentions: Sequence[Mention]
+    #: Read from the title only when the text itself names no usable place.
+    title_places: Callable[[], Sequence[PlaceMention]]
+    #: Where a wire story was filed: its country is the last resort for a story that names no place.
+    dateline: Sequence[PlaceMention] = ()
+
+
+class Lazy:
+    """A value computed on first use: most reports never need their title's places."""
+
+    def __init__(self, compute: Callable[[], list[PlaceMention]]) -> None:
+        self._compute = compute
+        self._value: list[PlaceMention] | None = None
+
+    def __call__(self) -> list[PlaceMention]:
+        if self._value is None:
+            self._value = self._compute()
+        return self._value

@@ -1,0 +1,177 @@
+"""Where a news sentence puts its event: the places it names, and the ones it does not mean.
+
+A place near which something happened ("a thermal plant near Kyiv") is flagged as
+proximity; where the fire came from ("launched from Kursk region"), a wire story's
+dateline ("KYIV, Nov 1 (Reuters) -"), a government ("Kyiv said") and a clock ("Moscow
+time") are not where an attack landed. A sentence that names no place takes the nearest
+one named before it, else the headline's, else the filing country.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from service.extract.news_context import NewsContext
+from service.extract.parties import Speaker
+from service.extract.places import Gazetteer, Place, PlaceMention
+
+__all__ = ["PlaceReader", "fallback_place", "located", "report_zone", "without_dateline"]
+
+_UTC = ZoneInfo("UTC")
+# Near, not in: "a thermal plant near Kyiv" is not in the city of Kyiv.
+_PROXIMITY = re.compile(
+    r"\b(?:near|outside|around|close to|(?:\d+|several|a few)\s*(?:km|kilometres|kilometers|miles)\s+"
+    r"(?:\w+\s+)?(?:of|from)|(?:north|south|east|west)(?:-?(?:east|west))?\s+of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# Where the fire came from, not where it landed: "launched from Kursk region", "firing from
+# across the Dnipro", "from the direction of Enerhodar", "from occupied Oleshky".
+_ORIGIN = re.compile(
+    r"\b(?:(?:launched|launching|fired|firing|shelling|attacking|striking|flying|flew|coming|came|took off"
+    r"|taking off|operating|approaching|shot|sent)\s+from|from\s+(?:across|over|beyond|behind)"
+    r"|from\s+the\s+(?:direction|territory|side|area)\s+of|from\s+positions\s+(?:in|near|around|outside)"
+    r"|from\s+(?:the\s+)?(?:(?:russian-|ukrainian-|temporarily\s+)?occupied"
+    r"|(?:left|right|opposite|other)\s+bank\s+(?:of|in|near)))"
+    r"(?:\s+(?:the|a|an))?(?:\s+(?:former|occupied|russian-occupied|temporarily|nearby|neighbouring"
+    r"|neighboring|southern|northern|eastern|western|border))?\s+$",
+    re.IGNORECASE,
+)
+_SPECIFICITY = {
+    "country": 0,
+    "subdivision": 1,
+    "raion": 2,
+    "city": 3,
+    "town": 3,
+    "village": 3,
+    "district": 4,
+    "suburb": 4,
+}
+# A wire story's dateline: "KYIV, Nov 1 (Reuters) -", "KHARKIV, Ukraine, Nov. 14 —", "MOSCOW –".
+# It says where the story was filed, not where anything happened.
+_DATELINE = re.compile(
+    r"\s*[A-Z][A-Z'’.-]+(?:[\s/-]+[A-Z][A-Z'’.-]+)*"  # the city, in capitals
+    r"(?:,\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)?)?"  # its country or region
+    r"(?:,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,?\s+\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:,?\s+\d{4})?))?"
+    r"(?:\s*\([^()\n]{1,40}\))?"  # the agency
+    r"\s*[-–—]+\s+"
+)
+_CLOCK_AFTER = re.compile(r"\s+(?:time|standard time|summer time)\b", re.IGNORECASE)
+
+
+class PlaceReader:
+    """Reads a sentence's places against the gazetteer's hierarchy."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+
+    def sentence_places(
+        self,
+        ctx: NewsContext,
+        start: int,
+        end: int,
+        speakers: Sequence[Speaker],
+        elsewhere: Sequence[tuple[int, int]] = (),
+    ) -> list[tuple[PlaceMention, bool]]:
+        """The places a sentence puts its event in, most specific, one per distinct area.
+
+        Places in an attributed speaker, in ``elsewhere`` (the other side's attack that a
+        retaliation answers) and where the fire came from ("launched from Kursk region")
+        are not where the attack landed.
+        """
+        candidates = [
+            p
+            for p in ctx.places
+            if start <= p.start < end
+            and not any(s.start <= p.start - start < s.end for s in speakers)
+            and not any(a <= p.start - start < b for a, b in elsewhere)
+            and not _comes_from(ctx.text, max(p.start - 60, start), p.start)
+        ]
+        kept: list[PlaceMention] = []
+        for place in candidates:
+            if any(other is not place and self._within(other.place, place.place) for other in candidates):
+                continue  # a wider area that a more specific place in the sentence lies in
+            if any(self._area(k.place) == self._area(place.place) for k in kept):
+                continue
+            kept.append(place)
+        return [(p, bool(_PROXIMITY.search(ctx.text[max(p.start - 40, 0) : p.start]))) for p in kept]
+
+    def _area(self, place: Place) -> str:
+        return place.code or place.country
+
+    def _within(self, inner: Place, outer: Place) -> bool:
+        """Whether ``inner`` is strictly more specific than ``outer`` and inside it."""
+        if self._area(inner) == self._area(outer):
+            return _SPECIFICITY.get(inner.kind, 3) > _SPECIFICITY.get(outer.kind, 3)
+        return (outer.code is None and inner.country == outer.country) or bool(
+            outer.code and inner.code and self.gazetteer.contains(outer.code, inner.code)
+        )
+
+    def title_refines(self, ctx: NewsContext, region: PlaceMention) -> PlaceMention | None:
+        """The headline's town when the body names only its region: "Drone hits car in
+        Huliaipole" over "in Zaporizka oblast". Only a single such town, and only when the body
+        names nothing more specific in that region itself."""
+        if any(self._within(p.place, region.place) for p in ctx.places):
+            return None
+        inside = [t for t in ctx.title_places() if self._within(t.place, region.place)]
+        if len({(t.place.name, t.place.code) for t in inside}) != 1:
+            return None
+        return inside[0]
+
+
+def without_dateline(text: str) -> str:
+    """``text`` with a leading dateline blanked out, or ``text`` itself."""
+    if not text[:1].isspace() and not text[:2].isupper():
+        return text  # the cheap common case: prose does not open with two capitals
+    match = _DATELINE.match(text)
+    if match is None:
+        return text
+    return " " * match.end() + text[match.end() :]
+
+
+def _comes_from(text: str, start: int, end: int) -> bool:
+    """Whether the place ending the span ``text[start:end]`` is where the fire came from."""
+    return "from" in text[start:end].lower() and _ORIGIN.search(text, start, end) is not None
+
+
+def located(
+    text: str, found: Sequence[PlaceMention], party_spans: Sequence[tuple[int, int]]
+) -> list[PlaceMention]:
+    """Places that are places: not a government ("Kyiv said"), a party's name or a clock ("Moscow time")."""
+    return [
+        p
+        for p in found
+        if not p.looks_like_government
+        and not _overlaps((p.start, p.end), party_spans)
+        and not _CLOCK_AFTER.match(text, p.end)
+    ]
+
+
+def _overlaps(span: tuple[int, int], others: Sequence[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in others)
+
+
+def report_zone(places: Sequence[PlaceMention]) -> ZoneInfo:
+    for mention in places:
+        if mention.place.timezone:
+            return ZoneInfo(mention.place.timezone)
+    return _UTC
+
+
+def fallback_place(ctx: NewsContext, before: int) -> PlaceMention | None:
+    """The nearest place named earlier in the text, else the title's, else the first in the text."""
+    earlier = [p for p in ctx.places if p.start < before]
+    if earlier:
+        return earlier[-1]
+    title_places = ctx.title_places()
+    if title_places:
+        return title_places[0]
+    if ctx.places:
+        return ctx.places[0]
+    for mention in ctx.dateline:
+        # The filing city is not where things happened, but it is in the country they did.
+        where = mention.place
+        country = Place(where.country, None, where.country, None, None, where.timezone, "country", 0)
+        return PlaceMention(mention.text, mention.start, mention.end, country)
+    return None

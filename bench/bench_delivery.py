@@ -50,7 +50,8 @@ from db.connect import database_url
 from db.engine import psycopg_dsn
 from db.migrate import upgrade
 from db.models import Observation, Report, Source
-from db.queries.violations import active_terms, save_incident
+from db.queries.evidence import active_terms
+from db.queries.violations import save_incident
 from jobs.deliver_webhooks import WORKERS, deliver_webhooks
 from service.config import load_settings
 from service.daemon import prepare

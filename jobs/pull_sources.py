@@ -381,6 +381,14 @@ def pull_sources(
     One failing source never stops the others: its error is recorded on its row. The
     run ends when nothing due is left to claim, or when the daemon is stopping.
     """
+    with rt.sessions.begin() as session:
+        # One pull run at a time per process: a lease this worker still holds was left by
+        # a run the database cut short. Taking it back now beats waiting for it to expire.
+        session.execute(
+            update(_SOURCES)
+            .where(_SOURCES.c.lease_owner == rt.worker_id)
+            .values(lease_owner=None, lease_until=None)
+        )
     run = _Run(rt, now=now, all_due=all_due, lease=lease or lease_from_env(os.environ))
     threads = [threading.Thread(target=run.worker, name=f"pull-{n}", daemon=True) for n in range(WORKERS)]
     for thread in threads:

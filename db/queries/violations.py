@@ -22,13 +22,6 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Alert, Citation, Delivery, Report, Source, Violation, WebhookEndpoint
-from db.queries.evidence import (
-    active_terms,
-    candidate_from_row,
-    candidate_query,
-    load_candidates,
-    load_incidents,
-)
 from service.alerts.messages import message_id
 from service.notify import announce_deliveries
 from service.rules.incidents import Incident
@@ -37,11 +30,6 @@ from service.rules.terms import Terms
 
 __all__ = [
     "ViolationWriter",
-    "active_terms",
-    "candidate_from_row",
-    "candidate_query",
-    "load_candidates",
-    "load_incidents",
     "save_incident",
     "withdraw",
 ]

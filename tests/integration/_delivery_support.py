@@ -6,7 +6,6 @@ one commits its alert and deliveries (and its NOTIFY) exactly as the pipeline do
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -24,11 +23,13 @@ from sqlalchemy.orm import Session
 
 from db.engine import psycopg_dsn
 from db.models import Observation, Report, Source
-from db.queries.violations import active_terms, save_incident
+from db.queries.evidence import active_terms
+from db.queries.violations import save_incident
 from service.config import Settings, load_settings
 from service.rules.incidents import Incident
 from service.rules.status import CitationFacts, ViolationFacts
 from service.runtime import Runtime
+from tests.integration._cli import environment, tracker
 from tests.integration._receiver import Receiver, Reply
 
 __all__ = [
@@ -195,25 +196,6 @@ def wait_until(condition: Callable[[], bool], *, timeout: float, step: float = 0
             return True
         time.sleep(step)
     return condition()
-
-
-def environment(database_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CEASEFIRE_") and k != "DATABASE_URL"}
-    env["DATABASE_URL"] = database_url
-    env.update(extra)
-    return env
-
-
-def tracker(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "service", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=ROOT,
-        check=False,
-    )
 
 
 def daemon(config: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

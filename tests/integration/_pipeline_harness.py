@@ -43,6 +43,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from db.engine import psycopg_dsn
+from tests.integration._cli import environment
 from tests.integration._http_fixtures import LoggedRequest, LoopbackServer, Reply
 from tests.integration._receiver import ReceivedRequest, Receiver
 
@@ -293,9 +294,7 @@ def write_config(
 
 
 def daemon_environment(database_url: str, secret: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CEASEFIRE_") and k != "DATABASE_URL"}
-    env.update(DATABASE_URL=database_url, **{SECRET_VARIABLE: secret}, **extra)
-    return env
+    return environment(database_url, **{SECRET_VARIABLE: secret}, **extra)
 
 
 # -- the daemon -------------------------------------------------------------------------

@@ -13,31 +13,12 @@ import psycopg
 import pytest
 
 from db.engine import psycopg_dsn
+from tests.integration._cli import environment, tracker
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "energy-pause-2026" / "config.yaml"
 
 pytestmark = pytest.mark.integration
-
-
-def tracker(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "service", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=ROOT,
-        check=False,
-    )
-
-
-def environment(database_url: str | None = None, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CEASEFIRE_") and k != "DATABASE_URL"}
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    env.update(extra)
-    return env
 
 
 def test_check_accepts_the_example_and_refuses_a_bad_config(tmp_path: Path) -> None:

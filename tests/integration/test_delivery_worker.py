@@ -402,3 +402,29 @@ def test_retry_tuning_from_the_environment() -> None:
     assert tuned.deadline == 1.0
     with pytest.raises(ValueError, match="CEASEFIRE_WEBHOOK_LEASE"):
         tuning_from_env({"CEASEFIRE_WEBHOOK_LEASE": "-1"})
+
+
+def test_a_run_takes_back_leases_its_own_worker_left_behind(
+    rt: Runtime, fresh_database: str, receiver: Receiver
+) -> None:
+    # A run the database cut short leaves its claims leased to this worker for a while;
+    # the next run must not wait for them to expire.
+    make_violations(rt, 2)
+    with psycopg.connect(psycopg_dsn(fresh_database), autocommit=True) as conn:
+        conn.execute(
+            "UPDATE deliveries SET lease_owner = %s, lease_until = now() + interval '1 hour'", (rt.worker_id,)
+        )
+    assert deliver(rt).delivered == 2
+    assert len(receiver.requests) == 2
+
+
+def test_leases_of_another_worker_are_left_alone(
+    rt: Runtime, fresh_database: str, receiver: Receiver
+) -> None:
+    make_violations(rt, 1)
+    with psycopg.connect(psycopg_dsn(fresh_database), autocommit=True) as conn:
+        conn.execute(
+            "UPDATE deliveries SET lease_owner = 'other-replica', lease_until = now() + interval '1 hour'"
+        )
+    assert deliver(rt).attempts == 0
+    assert receiver.requests == []

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import collections
 import importlib.util
-import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +32,7 @@ import pytest
 import yaml
 
 from db.engine import psycopg_dsn
+from tests.integration._cli import environment, tracker
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "corpus" / "heldout"
@@ -131,17 +130,7 @@ def score(corpus: Path, citations: list[Citation]) -> dict[str, Any]:
 
 
 def run_once(config: Path, database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CEASEFIRE_") and k != "DATABASE_URL"}
-    env["DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "service", "--config", str(config), "run", "--once"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-        check=False,
-    )
+    return tracker("--config", str(config), "run", "--once", env=environment(database_url), timeout=120)
 
 
 def read_citations(database_url: str) -> list[Citation]:

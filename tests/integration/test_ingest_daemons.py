@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import psycopg
 import pytest
 
 from db.engine import psycopg_dsn
+from tests.integration._cli import environment
 from tests.integration._http_fixtures import LoggedRequest, LoopbackServer, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,10 +76,7 @@ def server() -> Iterator[LoopbackServer]:
 
 def start_daemon(config: Path, database_url: str, log: Path) -> subprocess.Popen[bytes]:
     """A daemon logging JSON lines to ``log`` (a file: a pipe nobody reads could fill up)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CEASEFIRE_") and k != "DATABASE_URL"}
-    env.update(
-        DATABASE_URL=database_url, CEASEFIRE_SOURCE_LEASE=str(LEASE_SECONDS), CEASEFIRE_LOG_FORMAT="json"
-    )
+    env = environment(database_url, CEASEFIRE_SOURCE_LEASE=str(LEASE_SECONDS), CEASEFIRE_LOG_FORMAT="json")
     with log.open("wb") as handle:
         return subprocess.Popen(
             [sys.executable, "-m", "service", "--config", str(config), "run"],

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from db.engine import psycopg_dsn
+from tests.integration._cli import environment
+from tests.integration._cli import tracker as run_tracker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,17 +40,7 @@ ACLED = (
 
 
 def tracker(*args: str, database_url: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CEASEFIRE_") and k != "DATABASE_URL"}
-    env["DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "service", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=ROOT,
-        check=False,
-    )
+    return run_tracker(*args, env=environment(database_url), timeout=timeout)
 
 
 def test_import_of_a_folder_reports_what_it_did_and_a_second_import_changes_nothing(

@@ -410,3 +410,32 @@ def test_a_gdelt_export_that_does_not_match_its_index_is_fetched_again(
     assert "index announced" in health(fresh_database)["gdelt"]["last_error"]
     server.route("/1.export.CSV.zip", Reply(body=data))
     assert pull(rt).new == 2
+
+
+def test_a_run_takes_back_leases_its_own_worker_left_behind(
+    server: LoopbackServer, runtime: RuntimeFactory
+) -> None:
+    # A run cut short by the database leaves its sources leased to this worker; the next
+    # run polls them at once instead of waiting for the lease to expire.
+    server.route("/feed", Reply(body=rss(range(3))))
+    rt = runtime(f"  - {{name: wire, kind: rss, url: '{server.url('/feed')}', every: 1m}}")
+    with rt.sessions.begin() as session:
+        session.execute(
+            update(Source).values(
+                lease_owner=rt.worker_id, lease_until=datetime.now(tz=UTC) + timedelta(hours=1)
+            )
+        )
+    assert pull(rt).new == 3
+
+
+def test_leases_of_another_worker_are_left_alone(server: LoopbackServer, runtime: RuntimeFactory) -> None:
+    server.route("/feed", Reply(body=rss(range(3))))
+    rt = runtime(f"  - {{name: wire, kind: rss, url: '{server.url('/feed')}', every: 1m}}")
+    with rt.sessions.begin() as session:
+        session.execute(
+            update(Source).values(
+                lease_owner="other-replica", lease_until=datetime.now(tz=UTC) + timedelta(hours=1)
+            )
+        )
+    assert pull(rt).polled == 0
+    assert server.requests_to("/feed") == []

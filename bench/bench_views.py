@@ -29,8 +29,8 @@ QUERIES = {
     "by status": "SELECT count(*) FROM v_violations WHERE commitment_id = 'c0' AND status = 'corroborated'",
     "one party, one week": "SELECT * FROM v_violations WHERE party = 'UA' "
     "AND occurred_on BETWEEN '2025-03-01' AND '2025-03-07'",
-    "all 100,000 rows": "SELECT * FROM v_violations WHERE commitment_id = 'c0'",
 }
+ALL_ROWS = "SELECT * FROM v_violations WHERE commitment_id = 'c0'"
 REFERENCE = "SELECT * FROM violations WHERE commitment_id = 'c0'"
 
 
@@ -41,6 +41,20 @@ def timed(conn: psycopg.Connection[tuple[object, ...]], query: str, runs: int = 
         conn.execute(query).fetchall()
         samples.append((time.perf_counter() - t0) * 1000)
     return statistics.median(samples)
+
+
+def timed_copy(conn: psycopg.Connection[tuple[object, ...]], query: str, runs: int = 7) -> tuple[float, int]:
+    """Every row shipped to the client as text, as psql or a BI tool's bulk export reads it."""
+    samples = []
+    size = 0
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        size = 0
+        with conn.cursor().copy(f"COPY ({query}) TO STDOUT") as copy:
+            for block in copy:
+                size += len(block)
+        samples.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(samples), size
 
 
 def main() -> None:
@@ -90,15 +104,29 @@ def main() -> None:
             ms = timed(conn, query)
             verdict = "ok" if ms <= TARGET_MS else "over"
             print(f"v_violations, {name}: {ms:.1f} ms (target <= {TARGET_MS:.0f} ms, {verdict})")
-        # Shipping 100,000 rows into Python objects costs the client, not the view:
-        # the server's own time for the same read is what the view decides.
-        plan = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + QUERIES["all 100,000 rows"]).fetchone()
-        assert plan is not None
-        server = plan[0][0]["Execution Time"]  # type: ignore[index]
+        # Every row of the commitment: shipped to the client whole, and as the server's own time.
+        # Turning 100,000 rows into Python objects costs the client more than either (the reference).
+        shipped, size = timed_copy(conn, ALL_ROWS)
+        verdict = "ok" if shipped <= TARGET_MS else "over"
         print(
-            f"v_violations, all 100,000 rows, server execution: {server:.1f} ms (target <= {TARGET_MS:.0f} ms)"
+            f"v_violations, all {args.violations:,} rows to the client ({size / 1e6:.1f} MB as text): "
+            f"{shipped:.1f} ms (target <= {TARGET_MS:.0f} ms, {verdict})"
         )
-        print(f"reference: every row of the commitment from the bare table, into Python: {reference:.1f} ms")
+        servers = []
+        for _ in range(5):
+            plan = conn.execute("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + ALL_ROWS).fetchone()
+            assert plan is not None
+            servers.append(plan[0][0]["Execution Time"])  # type: ignore[index]
+        server = statistics.median(servers)
+        verdict = "ok" if server <= TARGET_MS else "over"
+        print(
+            f"v_violations, all {args.violations:,} rows, server execution: {server:.1f} ms "
+            f"(target <= {TARGET_MS:.0f} ms, {verdict})"
+        )
+        print(
+            f"reference: every row of the commitment from the bare table into Python tuples: {reference:.1f} ms; "
+            f"the view into Python tuples: {timed(conn, ALL_ROWS):.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -6,26 +6,29 @@ replicas skip the run rather than wait.
 
 Two paths give the same violations. A full evaluation groups every observation
 of a commitment into incidents and reconciles them with the stored violations.
-The incremental path, for observations not evaluated yet, rebuilds only the
-stored incidents the new evidence can touch and places the new matches among
-them; stored denials and leads near a new or grown incident are looked up, so
-that one that came before the evidence still finds it.
+The incremental path, for observations not evaluated yet, groups the new
+evidence again with everything stored that it is linked to (see
+:mod:`db.queries.incremental_evidence`) and reconciles the violations citing
+that: the same grouping a full pass makes, whatever order reports arrived in.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import uuid
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import any_, select, text, update
+from sqlalchemy import any_, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from db.models import Citation, Commitment, Observation, Violation
+from db.models import Citation, Commitment, EvaluationDue, Observation, Violation
 from db.queries.evidence import (
     active_terms,
     candidate_from_row,
@@ -33,10 +36,10 @@ from db.queries.evidence import (
     id_array,
     load_candidates,
 )
-from db.queries.incremental_evidence import load_open_incidents, load_unplaced, merge_spans
+from db.queries.incremental_evidence import load_neighbourhoods
 from db.queries.violations import ViolationWriter
 from service.rules import Match, Terms, rule_for
-from service.rules.incidents import Incident, IncidentSet, assign, may_join, sort_for_assignment
+from service.rules.incidents import Incident, IncidentSet, assign, sort_for_assignment
 from service.rules.status import ViolationFacts, denial_applies, summarise
 from service.rules.terms import Candidate
 
@@ -80,39 +83,53 @@ def _judge(candidates: Sequence[Candidate], terms: Terms) -> tuple[list[Match], 
     return matches, denials
 
 
-def _attach_denials(denials: list[Candidate], incidents: IncidentSet) -> set[int]:
-    """Attach each denial to the incidents it can be about; the ids of the incidents that gained one."""
-    touched: set[int] = set()
+def _group(matches: Iterable[Match], denials: Iterable[Candidate]) -> IncidentSet:
+    """Matches into incidents, most precise first; then each denial to the incidents it can be about."""
+    incidents = IncidentSet()
+    for match in sort_for_assignment(matches):
+        assign(match, incidents)
+    _attach_denials(denials, incidents)
+    return incidents
+
+
+def _attach_denials(denials: Iterable[Candidate], incidents: IncidentSet) -> None:
     for denial in denials:
         for incident in incidents.near(denial):
             if denial_applies(denial, incident) and all(
                 d.observation_id != denial.observation_id for d in incident.denials
             ):
                 incident.denials.append(denial)
-                touched.add(id(incident))
-    return touched
 
 
-def _pair_with_violations(session: Session, terms: Terms, incidents: list[Incident]) -> set[uuid.UUID]:
+def _pair_with_violations(
+    session: Session, terms: Terms, incidents: list[Incident], rows: Iterable[Sequence[Any]] | None = None
+) -> set[uuid.UUID]:
     """Give each incident the stored violation it continues; the ids taken.
 
     The best partner shares most of the incident's observations, then most of
     its reports (a report can describe two attacks, so reports alone are
     ambiguous). A re-evaluation then updates violations in place instead of
     re-creating them. Withdrawn violations come after open ones, so a window
-    narrowed and widened again revives the same violation.
+    narrowed and widened again revives the same violation. ``rows`` are the
+    candidates' evidence citations (see :func:`_stored_citations`); every
+    violation of the commitment when not given.
     """
     party_of: dict[uuid.UUID, str] = {}
     withdrawn: set[uuid.UUID] = set()
     by_report: dict[int, set[uuid.UUID]] = defaultdict(set)
     by_observation: dict[int, set[uuid.UUID]] = defaultdict(set)
-    rows = session.execute(
-        select(
-            Violation.id, Violation.party, Violation.withdrawn_at, Citation.report_id, Citation.observation_id
+    if rows is None:
+        rows = session.execute(
+            select(
+                Violation.id,
+                Violation.party,
+                Violation.withdrawn_at,
+                Citation.report_id,
+                Citation.observation_id,
+            )
+            .join(Citation, Citation.violation_id == Violation.id)
+            .where(Violation.commitment_id == terms.commitment_id, Citation.kind == "evidence")
         )
-        .join(Citation, Citation.violation_id == Violation.id)
-        .where(Violation.commitment_id == terms.commitment_id, Citation.kind == "evidence")
-    )
     for violation_id, party, withdrawn_at, report_id, observation_id in rows:
         party_of[violation_id] = party
         by_report[report_id].add(violation_id)
@@ -172,10 +189,7 @@ def evaluate_commitment(
     writer = writer or ViolationWriter(session, now=now)
     rule = rule_for(terms.kind)
     matches, denials = _judge(load_candidates(session, terms), terms)
-    incidents = IncidentSet()
-    for match in sort_for_assignment(matches):
-        assign(match, incidents)
-    _attach_denials(denials, incidents)
+    incidents = _group(matches, denials)
 
     open_ids = set(
         session.scalars(
@@ -224,124 +238,113 @@ def _judge_new(
     return news
 
 
-def _could_touch(news: dict[Key, tuple[list[Match], list[Candidate]]]) -> Callable[[str, Candidate], bool]:
-    """Whether a stored violation (its span and place) can take any of the new evidence."""
-    ordered = {
-        key: sorted((m.candidate for m in matches), key=lambda c: c.start)
-        for key, (matches, _) in news.items()
-    }
-    starts = {key: [c.start for c in candidates] for key, candidates in ordered.items()}
-
-    def wanted(commitment_id: str, stored: Candidate) -> bool:
-        key = (commitment_id, stored.actor or "")
-        if any(d.start < stored.end and d.end > stored.start for d in news[key][1]):
-            return True
-        candidates = ordered[key]
-        return any(may_join(stored, c) for c in candidates[: bisect_left(starts[key], stored.end)])
-
-    return wanted
-
-
 def _evaluate_batch(
     session: Session,
-    ids: Sequence[int],
+    batch: list[Candidate],
     all_terms: list[Terms],
     *,
     writer: ViolationWriter,
     result: EvaluationResult,
 ) -> None:
-    """Place new observations into the stored incidents they can touch, and write what changed.
+    """Group new observations again with all they are linked to, and write what changed.
 
-    New evidence is judged in memory against every commitment; then, for each
-    (commitment, party) it matters to, only the open violations overlapping it
-    are rebuilt, the new matches placed among them, and the stored denials and
-    leads near a new or grown incident attached (they may have come before
-    the evidence). A handful of queries per batch, whatever the number of
-    commitments.
+    New evidence is judged in memory against every commitment; for each
+    commitment it matters to, the stored matches and denials linked to it are
+    loaded whole (a few queries for the batch, whatever the number of
+    commitments), grouped as a full pass groups them, and reconciled with the
+    violations citing them: those whose evidence went to another incident are
+    withdrawn, as a full pass would.
     """
     if not all_terms:
         return
-    batch = [
-        candidate_from_row(row)
-        for row in session.connection().execute(
-            candidate_query().where(Observation.id == any_(id_array(ids)))
-        )
-    ]
     news = _judge_new(batch, all_terms)
     if not news:
         return
     by_id = {t.commitment_id: t for t in all_terms}
-    probes = [
-        (commitment_id, party, lo, hi)
-        for (commitment_id, party), (matches, denials) in sorted(news.items())
-        for lo, hi in merge_spans(
-            [*((m.candidate.start, m.candidate.end) for m in matches), *((d.start, d.end) for d in denials)]
-        )
-    ]
-    loaded = load_open_incidents(session, by_id, probes, _could_touch(news))
-    sets: dict[Key, IncidentSet] = {}
-    grown: dict[Key, set[int]] = {}
-    spans: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for key, (matches, _) in sorted(news.items()):
-        incidents = sets[key] = IncidentSet(loaded.get(key, []))
-        before = {id(i): (len(i.matches), i.core) for i in incidents}
-        for match in sort_for_assignment(matches):
-            assign(match, incidents)
-        grown[key] = set()
-        for incident in incidents:
-            held = before.get(id(incident))
-            if held is not None and held[0] == len(incident.matches):
-                continue
-            grown[key].add(id(incident))
-            # More members only narrow what fits, and a denial is judged against the core:
-            # only a new incident or a new core can take evidence stored before it.
-            if held is None or held[1] is not incident.core:
-                spans[key[1]].append((incident.core.start, incident.core.end))
-    unplaced = load_unplaced(session, spans, ids) if spans else []
+    seeds: dict[str, list[Candidate]] = defaultdict(list)
+    for (commitment_id, _), (matches, denials) in sorted(news.items()):
+        seeds[commitment_id].extend(m.candidate for m in matches)
+        seeds[commitment_id].extend(denials)
+    hoods = load_neighbourhoods(session, by_id, seeds, {c.observation_id: c for c in batch})
+    stored: dict[str, list[Sequence[Any]]] = defaultdict(list)
+    for row in writer.hold_citing(sorted({i for hood in hoods.values() for i in hood.matches})):
+        stored[row[0]].append(row[1:])
 
     items: list[tuple[Incident, ViolationFacts, Terms, str]] = []
-    for key, incidents in sets.items():
-        commitment_id, party = key
+    unclaimed: list[tuple[Terms, set[uuid.UUID]]] = []
+    for commitment_id, hood in sorted(hoods.items()):
         terms = by_id[commitment_id]
-        rule = rule_for(terms.kind)
-        fresh = [i for i in incidents if id(i) in grown[key]]
-        stored_denials = []
-        leads = []
-        for candidate, cited_by in unplaced:
-            if candidate.actor != party:
-                continue
-            if candidate.denial:
-                stored_denials.append(candidate)
-            elif commitment_id not in cited_by and (judged := rule.match(candidate, terms)) is not None:
-                leads.append(judged)
-        for lead in sort_for_assignment(leads):
-            joined = assign(lead, IncidentSet(fresh), create=False)
-            if joined is not None:
-                incidents.reindex(joined)
-        touched = set(grown[key])
-        touched |= _attach_denials(news[key][1], incidents)
-        touched |= _attach_denials(stored_denials, IncidentSet(fresh))
-        ordered = sorted((i for i in incidents if id(i) in touched), key=lambda i: (i.start, i.party))
-        items.extend((incident, summarise(incident, terms), terms, rule.ident) for incident in ordered)
+        incidents = _group(hood.matches.values(), hood.denials.values())
+        # Only violations citing this commitment's own neighbourhood: the query looked for all at once.
+        rows = stored.get(commitment_id, [])
+        mine = {row[0] for row in rows if row[4] in hood.matches}
+        rows = [row for row in rows if row[0] in mine]
+        taken = _pair_with_violations(session, terms, incidents.items, rows)
+        open_ids = {row[0] for row in rows if row[2] is None}
+        if open_ids - taken:
+            unclaimed.append((terms, open_ids - taken))
+        ident = rule_for(terms.kind).ident
+        ordered = sorted(incidents, key=lambda i: (i.start, i.party))
+        items.extend((incident, summarise(incident, terms), terms, ident) for incident in ordered)
     # One write for the whole batch: a handful of statements, not a handful per commitment.
     for event in writer.save_many(items):
         result.count(event)
+    for terms, ids in unclaimed:
+        result.withdrawn += writer.withdraw(sorted(ids, key=str), terms)
 
 
-def _claim_batch(session: Session) -> list[int]:
-    return list(
+def _claim_batch(session: Session) -> list[Candidate]:
+    """Take the next due observations off the queue: the rest of the transaction judges them."""
+    due = (
+        select(EvaluationDue.observation_id)
+        .order_by(EvaluationDue.observation_id)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    # = ANY(ARRAY(...)): deleted by primary key, never by a join the queue's churn makes the planner misjudge.
+    ids = sorted(
         session.scalars(
-            select(Observation.id)
-            .where(~Observation.evaluated)
-            .order_by(Observation.id)
-            .limit(BATCH)
-            .with_for_update(skip_locked=True)
+            delete(EvaluationDue)
+            .where(EvaluationDue.observation_id == any_(func.array(due.scalar_subquery())))
+            .returning(EvaluationDue.observation_id)
         )
     )
+    return _candidates(session, ids)
+
+
+def _candidates(session: Session, ids: Sequence[int]) -> list[Candidate]:
+    # By id, apart from the claim: joined to it, the planner cannot tell it is a thousand rows.
+    if not ids:
+        return []
+    rows = session.connection().execute(candidate_query().where(Observation.id == any_(id_array(ids))))
+    return sorted((candidate_from_row(row) for row in rows.all()), key=lambda c: c.observation_id)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a pass.
+
+    A pass allocates many short-lived objects, freed as they go out of use;
+    the collector, triggered by allocation counts alone, would walk every live
+    object of the process several times a pass (tens of milliseconds each time
+    in a daemon holding its gazetteer) for cycles the pass does not make.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def evaluate_compliance(session: Session, *, now: datetime, full: bool = False) -> EvaluationResult:
     """One evaluation pass: full for commitments that need it, incremental for new observations."""
+    with _collector_paused():
+        return _evaluate(session, now=now, full=full)
+
+
+def _evaluate(session: Session, *, now: datetime, full: bool) -> EvaluationResult:
     result = EvaluationResult()
     locked = session.execute(
         text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": EVALUATION_LOCK_KEY}
@@ -351,7 +354,9 @@ def evaluate_compliance(session: Session, *, now: datetime, full: bool = False) 
         return result
     # Many small index lookups with large row estimates: compiling them (JIT) costs more than
     # running them, a few hundred milliseconds a query on a table of a million observations.
+    # Parallel workers likewise: starting them costs more than the few thousand rows a query here reads.
     session.execute(text("SET LOCAL jit = off"))
+    session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     writer = ViolationWriter(session, now=now)
     all_terms = active_terms(session)
     flags = {
@@ -368,25 +373,16 @@ def evaluate_compliance(session: Session, *, now: datetime, full: bool = False) 
         # Claimed before the full evaluations read anything, so that each of these
         # is certainly seen by them; observations committed meanwhile stay due
         # and are judged against every commitment below.
-        claimed = list(
-            session.scalars(
-                update(Observation)
-                .where(~Observation.evaluated)
-                .values(evaluated=True)
-                .returning(Observation.id)
-            )
-        )
+        claimed = sorted(session.scalars(delete(EvaluationDue).returning(EvaluationDue.observation_id)))
         for terms in whole:
             evaluate_commitment(session, terms, now=now, result=result, writer=writer)
         for start in range(0, len(claimed), BATCH):
-            _evaluate_batch(
-                session, claimed[start : start + BATCH], incremental, writer=writer, result=result
-            )
+            batch = _candidates(session, claimed[start : start + BATCH])
+            _evaluate_batch(session, batch, incremental, writer=writer, result=result)
         result.observations += len(claimed)
-    while ids := _claim_batch(session):
-        _evaluate_batch(session, ids, all_terms, writer=writer, result=result)
-        session.execute(
-            update(Observation).where(Observation.id == any_(id_array(ids))).values(evaluated=True)
-        )
-        result.observations += len(ids)
+    while batch := _claim_batch(session):
+        _evaluate_batch(session, batch, all_terms, writer=writer, result=result)
+        result.observations += len(batch)
+        if len(batch) < BATCH:
+            break  # nothing more was due; what is committed meanwhile waits for the next pass
     return result

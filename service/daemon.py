@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import os
 import signal
@@ -88,6 +89,11 @@ def run_cycle(rt: Runtime) -> None:
 
 def run_daemon(rt: Runtime) -> int:
     prepare(rt)
+    # Built now rather than at the first extraction, then set apart from the collector:
+    # the gazetteer is most of the process's objects, and each full collection walked it.
+    rt.extractor  # noqa: B018
+    gc.collect()
+    gc.freeze()
     executor = ThreadPoolExecutor(max_workers=len(JOBS))
     scheduler = BlockingScheduler(
         timezone=UTC,

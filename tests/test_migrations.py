@@ -98,6 +98,49 @@ def test_upgrade_downgrade_upgrade(make_database: Callable[[], str]) -> None:
     engine.dispose()
 
 
+def test_due_observations_move_to_the_queue_and_new_ones_are_queued_by_the_trigger(
+    make_database: Callable[[], str],
+) -> None:
+    url = make_database()
+    upgrade(url=url, revision="0004")
+    engine = create_engine(normalise_url(url))
+    observation = (
+        "INSERT INTO observations (report_id, extractor_version, actor, voice, action, intercepted, targets, "
+        "occurred_start, occurred_end, precision, quote, quote_start, quote_end, confidence{extra}) "
+        "VALUES (1, 'v', 'RU', 'independent', 'drone', false, '{{energy}}', '2025-03-18', '2025-03-19', 'day', "
+        "'q', 0, 1, 0.9{value}) RETURNING id"
+    )
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO sources (name, kind, url, voice, every_seconds) VALUES ('s', 'rss', 'u', 'independent', 60)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO reports (id, source_id, external_id, text, fetched_at, content_hash, raw) "
+                "VALUES (1, 1, 'r', 't', now(), 'h', '{}')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO commitments (id, current_version, needs_full_evaluation) VALUES ('c', 1, false)"
+            )
+        )
+        done = conn.execute(text(observation.format(extra=", evaluated", value=", true"))).scalar_one()
+        due = conn.execute(text(observation.format(extra="", value=""))).scalar_one()
+    upgrade(url=url)
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT observation_id FROM evaluation_due")).scalars().all() == [due]
+        # Grouping changed: the first pass after the upgrade evaluates every commitment in full.
+        assert conn.execute(text("SELECT needs_full_evaluation FROM commitments")).scalar_one() is True
+        added = conn.execute(text(observation.format(extra="", value=""))).scalar_one()
+        queued = conn.execute(text("SELECT observation_id FROM evaluation_due ORDER BY 1")).scalars().all()
+    assert queued == [due, added]
+    assert done not in queued
+    engine.dispose()
+
+
 @pytest.mark.parametrize("view", sorted(VIEW_COLUMNS))
 def test_views_have_the_contract_columns_first(engine, view: str) -> None:
     with engine.connect() as conn:

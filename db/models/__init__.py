@@ -1,7 +1,7 @@
 """Every model, imported so that ``Base.metadata`` is complete for Alembic."""
 
 from db.models.commitments import Commitment, CommitmentVersion
-from db.models.reports import Observation, Report
+from db.models.reports import EvaluationDue, Observation, Report
 from db.models.sources import Fetch, Source
 from db.models.violations import Citation, Violation
 from db.models.webhooks import Alert, Delivery, WebhookEndpoint
@@ -12,6 +12,7 @@ __all__ = [
     "Commitment",
     "CommitmentVersion",
     "Delivery",
+    "EvaluationDue",
     "Fetch",
     "Observation",
     "Report",

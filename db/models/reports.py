@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Double, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Double, ForeignKey, Index, Integer, UniqueConstraint
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, bigint_pk, created_at, text_array, updated_at
 
-__all__ = ["Observation", "Report"]
+__all__ = ["EvaluationDue", "Observation", "Report"]
 
 
 class Report(Base):
@@ -73,11 +73,30 @@ class Observation(Base):
     historical: Mapped[bool] = mapped_column(Boolean, server_default="false")
     denial: Mapped[bool] = mapped_column(Boolean, server_default="false")
     hypothetical: Mapped[bool] = mapped_column(Boolean, server_default="false")
-    #: False until the rules engine has held it against every commitment.
-    evaluated: Mapped[bool] = mapped_column(Boolean, server_default="false")
     created_at: Mapped[created_at]
 
     __table_args__ = (
-        Index("ix_observations_evaluation_due", "id", postgresql_where=sql_text("NOT evaluated")),
         Index("ix_observations_actor_occurred", "actor", "occurred_start", "occurred_end"),
+        # Incremental evaluation looks for what is linked to new evidence by actor, place and time.
+        Index("ix_observations_actor_place", "actor", "place_code", "occurred_start", "occurred_end"),
+        # Spans longer than a day are few; the scans bounded by start cannot reach them.
+        Index(
+            "ix_observations_long_span",
+            "actor",
+            "occurred_end",
+            postgresql_where=sql_text("occurred_end - occurred_start > interval '26 hours'"),
+        ),
     )
+
+
+class EvaluationDue(Base):
+    """Observations the rules engine has not held against the commitments yet.
+
+    Filled by a trigger on every insert into ``observations`` (extraction's
+    COPY included), emptied as evaluation claims them: a queue of ids, so that
+    claiming a batch deletes small rows instead of rewriting observations.
+    """
+
+    __tablename__ = "evaluation_due"
+
+    observation_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)

@@ -9,8 +9,7 @@ The incremental evaluation's loaders, which look only near new evidence, are in
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,21 +19,20 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
-    any_,
     bindparam,
     or_,
     select,
+    type_coerce,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.sqltypes import NullType
 
-from db.models import Citation, Commitment, CommitmentVersion, Observation, Report, Source, Violation
-from service.rules import rule_for
-from service.rules.incidents import Incident, sort_key
-from service.rules.terms import Candidate, Match, Terms
+from db.models import Commitment, CommitmentVersion, Observation, Report, Source
+from service.rules.terms import Candidate, Terms
 
 __all__ = [
+    "CANDIDATE_COLUMNS",
     "CANDIDATE_WIDTH",
     "LONG_SPAN",
     "active_terms",
@@ -42,12 +40,10 @@ __all__ = [
     "candidate_query",
     "id_array",
     "load_candidates",
-    "load_incidents",
-    "rebuild_incidents",
     "terms_of",
 ]
 
-_CANDIDATE_COLUMNS = (
+CANDIDATE_COLUMNS = (
     Observation.id,
     Observation.report_id,
     Source.name,
@@ -56,7 +52,8 @@ _CANDIDATE_COLUMNS = (
     Observation.voice,
     Observation.action,
     Observation.intercepted,
-    Observation.targets,
+    # The driver already returns a list; SQLAlchemy's per-item array processing cost more than the rule.
+    type_coerce(Observation.targets, NullType()).label("targets"),
     Observation.place_name,
     Observation.place_code,
     Observation.country,
@@ -73,7 +70,7 @@ _CANDIDATE_COLUMNS = (
     Observation.hypothetical,
 )
 #: How many leading columns of a row :func:`candidate_from_row` reads; extra columns follow them.
-CANDIDATE_WIDTH = len(_CANDIDATE_COLUMNS)
+CANDIDATE_WIDTH = len(CANDIDATE_COLUMNS)
 
 
 def candidate_from_row(row: Sequence[Any]) -> Candidate:
@@ -110,7 +107,7 @@ def id_array(ids: Sequence[int], name: str = "ids") -> BindParameter[list[int]]:
 
 
 def candidate_query() -> Select[Any]:
-    query: Select[Any] = select(*_CANDIDATE_COLUMNS)  # type: ignore[assignment]
+    query: Select[Any] = select(*CANDIDATE_COLUMNS)  # type: ignore[assignment]
     return query.join(Report, Report.id == Observation.report_id).join(Source, Source.id == Report.source_id)
 
 
@@ -192,78 +189,5 @@ def load_candidates(
         query = query.where(
             or_(Observation.denial, Observation.targets.overlap(sorted(terms.protected_targets)))
         )
-    return [candidate_from_row(row) for row in session.connection().execute(query.order_by(Observation.id))]
-
-
-def rebuild_incidents(
-    session: Session, by_id: dict[str, Terms], found: dict[uuid.UUID, tuple[str, Incident]]
-) -> dict[str, list[Incident]]:
-    """Fill incidents with their cited observations, each judged again by its commitment's rule."""
-    if not found:
-        return {}
-    rows = session.connection().execute(
-        candidate_query()
-        .add_columns(Citation.violation_id, Citation.kind, Citation.confidence)
-        .join(Citation, Citation.observation_id == Observation.id)
-        .where(
-            Citation.violation_id
-            == any_(bindparam("violation_ids", list(found), type_=ARRAY(PG_UUID(as_uuid=True))))
-        )
-        .order_by(Observation.id)
-    )
-    for row in rows:
-        candidate = candidate_from_row(row[:CANDIDATE_WIDTH])
-        violation_id, kind, confidence = row[CANDIDATE_WIDTH:]
-        commitment_id, incident = found[violation_id]
-        if kind == "denial":
-            incident.denials.append(candidate)
-            continue
-        # Judged again rather than trusted from the citation row, so that the
-        # incident holds the same targets and confidence a full evaluation gives.
-        terms = by_id[commitment_id]
-        match = rule_for(terms.kind).match(candidate, terms)
-        if match is None:
-            inside = 1.0 if candidate.confidence == 0 else min(1.0, confidence / candidate.confidence)
-            match = Match(candidate, inside, confidence, candidate.targets)
-        incident.matches.append(match)
-    out: dict[str, list[Incident]] = {}
-    for commitment_id, incident in found.values():
-        # An incident whose every citation lost its observation (re-extraction) is rebuilt in full elsewhere.
-        if incident.matches:
-            out.setdefault(commitment_id, []).append(incident)
-    for incidents in out.values():
-        # In the order a full evaluation would have created them, so that ties go the same way.
-        incidents.sort(key=lambda i: sort_key(next(m for m in i.matches if m.candidate is i.core)))
-    return out
-
-
-def load_incidents(
-    session: Session,
-    terms: Terms,
-    *,
-    party: str | None = None,
-    around: tuple[datetime, datetime] | None = None,
-    report_ids: Collection[int] = (),
-) -> list[Incident]:
-    """Open violations of a commitment, rebuilt as incidents from their cited observations.
-
-    ``around`` keeps those whose time overlaps a span; ``report_ids`` adds those
-    citing any of these reports, wherever their time lies.
-    """
-    query = select(Violation.id, Violation.party).where(
-        Violation.commitment_id == terms.commitment_id, Violation.withdrawn_at.is_(None)
-    )
-    if party is not None:
-        query = query.where(Violation.party == party)
-    if around is not None:
-        near = and_(Violation.occurred_start < around[1], Violation.occurred_end > around[0])
-        if report_ids:
-            citing = select(Citation.violation_id).where(Citation.report_id.in_(sorted(report_ids)))
-            query = query.where(or_(near, Violation.id.in_(citing)))
-        else:
-            query = query.where(near)
-    found = {
-        row.id: (terms.commitment_id, Incident(party=row.party, violation_id=row.id))
-        for row in session.execute(query)
-    }
-    return rebuild_incidents(session, {terms.commitment_id: terms}, found).get(terms.commitment_id, [])
+    rows = session.connection().execute(query.order_by(Observation.id)).all()
+    return [candidate_from_row(row) for row in rows]

@@ -18,10 +18,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+import psycopg
+from psycopg.types.json import Jsonb
+from sqlalchemy import ColumnElement, Table, any_, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.orm import Session
 
 from db.models import Alert, Citation, Delivery, Report, Source, Violation, WebhookEndpoint
+from db.queries.evidence import id_array
 from service.alerts.messages import message_id
 from service.notify import announce_deliveries
 from service.rules.incidents import Incident
@@ -93,6 +98,10 @@ class ViolationWriter:
         self.session = session
         self.now = now
         self._endpoints: list[_Endpoint] | None = None
+        self._preloaded: (
+            tuple[dict[uuid.UUID, dict[str, Any]], dict[uuid.UUID, dict[tuple[int, str], dict[str, Any]]]]
+            | None
+        ) = None
         self._reports: dict[int, tuple[str | None, str, datetime | None]] = {}
 
     def save(
@@ -100,6 +109,43 @@ class ViolationWriter:
     ) -> list[str | None]:
         """Create or update each incident's violation; the alert type written for each (None: unchanged)."""
         return self.save_many([(incident, facts, terms, rule) for incident, facts in items])
+
+    def hold_citing(self, observation_ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        """Read the violations citing any of these observations as evidence, with all their citations.
+
+        Returns their evidence citations as (commitment, violation, party,
+        withdrawn_at, report, observation), for pairing incidents with them;
+        the next :meth:`save_many` writes against what was read here instead
+        of reading it again.
+        """
+        citing = list(
+            self.session.scalars(
+                select(_CITATIONS.c.violation_id)
+                .where(
+                    _CITATIONS.c.observation_id == any_(id_array(observation_ids)),
+                    _CITATIONS.c.kind == "evidence",
+                )
+                .distinct()
+            )
+        )
+        ids = bindparam("citing", citing, type_=ARRAY(PG_UUID(as_uuid=True)))
+        held, cited = self._read(
+            _VIOLATIONS.c.id == any_(ids), _CITATIONS.c.violation_id == any_(ids), commitment=True
+        )
+        self._preloaded = (held, cited)
+        return [
+            (
+                row["commitment_id"],
+                row["id"],
+                row["party"],
+                row["withdrawn_at"],
+                c["report_id"],
+                c["observation_id"],
+            )
+            for row in held.values()
+            for c in cited.get(row["id"], {}).values()
+            if c["kind"] == "evidence"
+        ]
 
     def save_many(self, items: Sequence[tuple[Incident, ViolationFacts, Terms, str]]) -> list[str | None]:
         """As :meth:`save`, for incidents of several commitments at once (each with its terms and rule)."""
@@ -135,24 +181,47 @@ class ViolationWriter:
     def _hold(
         self, violation_ids: Sequence[uuid.UUID]
     ) -> tuple[dict[uuid.UUID, dict[str, Any]], dict[uuid.UUID, dict[tuple[int, str], dict[str, Any]]]]:
+        # What hold_citing read is used once: the write that follows makes it stale.
+        preloaded, self._preloaded = self._preloaded, None
+        held, cited = preloaded or ({}, {})
+        missing = [violation_id for violation_id in violation_ids if violation_id not in held]
+        for start in range(0, len(missing), _CHUNK):
+            chunk = missing[start : start + _CHUNK]
+            more_held, more_cited = self._read(
+                _VIOLATIONS.c.id.in_(chunk), _CITATIONS.c.violation_id.in_(chunk)
+            )
+            held.update(more_held)
+            cited.update(more_cited)
+        return held, cited
+
+    def _read(
+        self, violations: ColumnElement[bool], citations: ColumnElement[bool], *, commitment: bool = False
+    ) -> tuple[dict[uuid.UUID, dict[str, Any]], dict[uuid.UUID, dict[tuple[int, str], dict[str, Any]]]]:
         held: dict[uuid.UUID, dict[str, Any]] = {}
         cited: dict[uuid.UUID, dict[tuple[int, str], dict[str, Any]]] = {}
-        columns = [_VIOLATIONS.c[name] for name in _HELD]
+        names = (*_HELD, "commitment_id") if commitment else _HELD
+        columns = [_VIOLATIONS.c[name] for name in names]
+        for row in self.session.execute(select(*columns).where(violations)).mappings():
+            held[row["id"]] = dict(row)
         citation_columns = [_CITATIONS.c[name] for name in _CITATION_HELD]
-        for start in range(0, len(violation_ids), _CHUNK):
-            chunk = list(violation_ids[start : start + _CHUNK])
-            for row in self.session.execute(select(*columns).where(_VIOLATIONS.c.id.in_(chunk))).mappings():
-                held[row["id"]] = dict(row)
-            for row in self.session.execute(
-                select(*citation_columns).where(_CITATIONS.c.violation_id.in_(chunk))
-            ).mappings():
-                cited.setdefault(row["violation_id"], {})[(row["report_id"], row["kind"])] = dict(row)
+        for row in self.session.execute(select(*citation_columns).where(citations)).mappings():
+            cited.setdefault(row["violation_id"], {})[(row["report_id"], row["kind"])] = dict(row)
         return held, cited
+
+    def _copy(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert rows with COPY: a pass can write thousands, and INSERT costs several times more per row."""
+        columns = list(rows[0])
+        driver = self.session.connection().connection.driver_connection
+        assert isinstance(driver, psycopg.Connection)
+        names = ", ".join(columns)
+        with driver.cursor().copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in columns])
 
     def _write(self, pending: _Pending) -> None:
         session = self.session
         if pending.new_violations:
-            session.execute(insert(_VIOLATIONS), pending.new_violations)
+            self._copy(_VIOLATIONS, pending.new_violations)
         if pending.violation_updates:
             session.execute(
                 update(_VIOLATIONS)
@@ -175,7 +244,7 @@ class ViolationWriter:
                 pending.citation_updates,
             )
         if pending.citation_inserts:
-            session.execute(insert(_CITATIONS), pending.citation_inserts)
+            self._copy(_CITATIONS, pending.citation_inserts)
         if pending.alerts:
             self._write_alerts(pending.alerts)
             # Rows changed behind the ORM's back: objects the caller holds must read them again.
@@ -185,21 +254,26 @@ class ViolationWriter:
 
     def _write_alerts(self, alerts: list[tuple[str, dict[str, Any], list[dict[str, Any]], Terms]]) -> None:
         self._load_reports({c["report_id"] for _, _, citations, _ in alerts for c in citations})
+        # Ids drawn first, so that the alerts can go in with COPY and their deliveries still name them.
+        ids = list(
+            self.session.scalars(
+                select(func.nextval(func.pg_get_serial_sequence("alerts", "id"))).select_from(
+                    func.generate_series(1, len(alerts))
+                )
+            )
+        )
         rows = [
             {
+                "id": alert_id,
                 "event_type": event,
                 "violation_id": violation["id"],
                 "violation_version": violation["version"],
                 "status": violation["status"],
-                "payload": self._payload(violation, citations, terms),
+                "payload": Jsonb(self._payload(violation, citations, terms)),
             }
-            for event, violation, citations, terms in alerts
+            for alert_id, (event, violation, citations, terms) in zip(ids, alerts, strict=True)
         ]
-        ids = (
-            self.session.execute(insert(_ALERTS).returning(_ALERTS.c.id, sort_by_parameter_order=True), rows)
-            .scalars()
-            .all()
-        )
+        self._copy(_ALERTS, rows)
         deliveries = []
         for alert_id, (event, violation, _, _) in zip(ids, alerts, strict=True):
             rank = STATUS_ORDER.index(violation["status"])

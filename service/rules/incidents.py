@@ -22,7 +22,6 @@ __all__ = [
     "assign",
     "compatible",
     "content_key",
-    "may_join",
     "precision_rank",
     "sort_for_assignment",
     "sort_key",
@@ -117,19 +116,6 @@ def _overlap_seconds(a: Candidate, b: Candidate) -> float:
 def compatible(a: Candidate, b: Candidate) -> bool:
     """Could two observations be the same attack? Same actor, overlapping time, agreeing place."""
     return a.actor == b.actor and _overlap_us(a, b) > 0 and _places_agree(a, b)
-
-
-def may_join(stored: Candidate, candidate: Candidate) -> bool:
-    """Could a candidate join an incident whose core spans ``stored`` and which holds ``stored``'s place?
-
-    A cheap necessary condition, checked before an incident is rebuilt: the
-    candidate must overlap the core, and a member placed in another town rules
-    it out (see :meth:`Incident.fits`).
-    """
-    if _overlap_us(stored, candidate) <= 0:
-        return False
-    pinned = stored.latitude is not None and candidate.latitude is not None
-    return not pinned or _places_agree(stored, candidate)
 
 
 def _core_key(m: Match) -> tuple[object, ...]:

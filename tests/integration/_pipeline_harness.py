@@ -499,7 +499,7 @@ def queue_depths(database_url: str) -> dict[str, int]:
     with _connect(database_url) as conn:
         row = conn.execute(
             "SELECT (SELECT count(*) FROM reports WHERE extracted_with IS NULL),"
-            " (SELECT count(*) FROM observations WHERE NOT evaluated),"
+            " (SELECT count(*) FROM evaluation_due),"
             " (SELECT count(*) FROM deliveries WHERE state = 'pending'),"
             " (SELECT count(*) FROM reports),"
             " (SELECT count(*) FROM deliveries WHERE state = 'delivered')"

@@ -16,6 +16,7 @@ from db.models import (
     Citation,
     Commitment,
     Delivery,
+    EvaluationDue,
     Observation,
     Report,
     Source,
@@ -311,7 +312,7 @@ def test_evaluation_covers_more_observations_than_one_batch(
         evidence(session, wire, start=NOON + timedelta(days=day))
     result = evaluate(session)
     assert (result.observations, result.recorded) == (5, 5)
-    assert session.scalar(select(func.count()).where(~Observation.evaluated)) == 0
+    assert session.scalar(select(func.count()).select_from(EvaluationDue)) == 0
 
 
 def test_an_edited_commitment_is_rejudged_and_its_violations_updated(session: Session, wire: Source) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from service.rules import Match, rule_for
-from service.rules.incidents import Incident, IncidentSet, assign, may_join, sort_for_assignment
+from service.rules.incidents import Incident, IncidentSet, assign, sort_for_assignment
 from service.rules.status import denial_applies, summarise
 from tests.unit.test_rules_judge import candidate, ceasefire, terms
 
@@ -309,19 +309,6 @@ def test_the_core_follows_appended_matches_as_a_fresh_minimum_would() -> None:
         incident.matches.append(m)
         fresh = Incident(party="RU", matches=list(incident.matches))
         assert incident.core is fresh.core
-
-
-def test_may_join_needs_time_overlap_and_no_town_that_rules_the_candidate_out() -> None:
-    stored = candidate(start=NOON, **KHARKIV)
-    assert may_join(stored, candidate(start=NOON + timedelta(minutes=30), **KHARKIV))
-    assert not may_join(stored, candidate(start=NOON + timedelta(hours=1), **KHARKIV))  # touching only
-    assert not may_join(stored, candidate(start=NOON, **ODESA))
-    assert not may_join(stored, candidate(start=NOON, **IZIUM))  # same oblast, another town
-    # Without coordinates on either side the place cannot rule it out before the incident is rebuilt.
-    assert may_join(
-        stored,
-        candidate(start=NOON, place_name=None, latitude=None, longitude=None, place_code="UA-51"),
-    )
 
 
 def test_a_match_that_may_not_create_joins_or_stays_out() -> None:

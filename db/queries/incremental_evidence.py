@@ -8,10 +8,10 @@ evidence is therefore grouped again with the whole of the components it
 touches, found by widening from it until nothing new is linked. The result is
 the full evaluation's, whatever order the evidence arrived in.
 
-The widening uses a looser link than compatibility (places agree when their
-codes are equal or either is missing), which can only make a component
-larger, never incomplete. Each round is one query, whose scans are bounded on
-both sides by index; a component of a few town-days takes two or three.
+Each round of the widening is two queries: scans bounded on both sides by
+index, by actor, place code and time (looser than compatibility, which also
+asks that two towns of one region be near each other), then the rows not read
+yet. Only compatible observations are taken, as grouping would link them.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from db.models import Observation
 from db.queries.evidence import candidate_from_row, candidate_query, id_array
 from service.rules import rule_for
+from service.rules.incidents import compatible
 from service.rules.terms import Candidate, Match, Terms
 
 __all__ = ["LONG_SPAN", "Neighbourhood", "load_neighbourhoods"]
@@ -65,74 +66,35 @@ def load_neighbourhoods(
             if _take(hoods[commitment_id], candidate, terms):
                 frontier.append((commitment_id, candidate))
     known = dict(known or {})
-    probed: dict[_Scope, list[Span]] = defaultdict(list)
     while frontier:
-        probes = _probes_for(frontier, probed)
-        if not probes:
-            break
-        hits = _linked_ids(session, list(probes))
+        # Candidates with the same actor, place code and span share one scan.
+        probes: dict[_Probe, list[tuple[str, Candidate]]] = defaultdict(list)
+        for commitment_id, candidate in frontier:
+            probes[(candidate.actor, candidate.place_code, candidate.start, candidate.end)].append(
+                (commitment_id, candidate)
+            )
+        order = list(probes)
+        hits = _linked_ids(session, order)
         known.update(_load(session, {observation_id for _, observation_id in hits} - known.keys()))
         widened: list[tuple[str, Candidate]] = []
-        for commitment_ids, observation_id in ((probes[p], o) for p, o in _keyed(hits, probes)):
-            candidate = known[observation_id]
-            for commitment_id in commitment_ids:
+        for index, observation_id in hits:
+            found = known[observation_id]
+            for commitment_id, candidate in probes[order[index]]:
                 hood = hoods[commitment_id]
                 if observation_id in hood.matches or observation_id in hood.denials:
                     continue
-                if _take(hood, candidate, by_id[commitment_id]) and not candidate.denial:
-                    widened.append((commitment_id, candidate))
+                # The scan is looser than compatibility (a place code is a whole region); grouping
+                # links only compatible observations, and so does the widening.
+                if not compatible(candidate, found):
+                    continue
+                if _take(hood, found, by_id[commitment_id]) and not found.denial:
+                    widened.append((commitment_id, found))
         frontier = widened
     return hoods
 
 
-Span = tuple[datetime, datetime]
-#: (commitment, actor, place code or None for every place)
-_Scope = tuple[str, str | None, str | None]
 #: (actor, place code or None for every place, start, end)
 _Probe = tuple[str | None, str | None, datetime, datetime]
-
-
-def _probes_for(
-    frontier: Sequence[tuple[str, Candidate]], probed: dict[_Scope, list[Span]]
-) -> dict[_Probe, list[str]]:
-    """The scans the frontier still needs, merged, each with the commitments it is for.
-
-    A candidate whose span lies inside what was already scanned for its actor
-    and place (or for every place) needs no scan: all it is linked to was found.
-    """
-    wanted: dict[_Scope, list[Span]] = defaultdict(list)
-    for commitment_id, candidate in frontier:
-        span = (candidate.start, candidate.end)
-        scope = (commitment_id, candidate.actor, candidate.place_code)
-        if _inside(span, probed.get(scope, ())) or _inside(span, probed.get((*scope[:2], None), ())):
-            continue
-        wanted[scope].append(span)
-    probes: dict[_Probe, list[str]] = defaultdict(list)
-    for scope, spans in wanted.items():
-        for lo, hi in _merge(spans):
-            probes[(scope[1], scope[2], lo, hi)].append(scope[0])
-        probed[scope] = _merge([*probed[scope], *spans])
-    return probes
-
-
-def _inside(span: Span, spans: Iterable[Span]) -> bool:
-    return any(lo <= span[0] and span[1] <= hi for lo, hi in spans)
-
-
-def _merge(spans: Iterable[Span]) -> list[Span]:
-    """Overlapping or touching spans joined into one; sorted."""
-    merged: list[Span] = []
-    for lo, hi in sorted(spans):
-        if merged and lo <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
-        else:
-            merged.append((lo, hi))
-    return merged
-
-
-def _keyed(hits: Sequence[tuple[int, int]], probes: dict[_Probe, list[str]]) -> list[tuple[_Probe, int]]:
-    order = list(probes)
-    return [(order[index], observation_id) for index, observation_id in hits]
 
 
 def _load(session: Session, ids: Iterable[int]) -> dict[int, Candidate]:

@@ -260,8 +260,8 @@ def main() -> None:
     first_s = time.perf_counter() - t0
     print(f"first evaluation: {first_s:.1f} s, {first.recorded:,} violations recorded")
     # What autovacuum does within a minute of so many new rows. Without it, a connection keeps
-    # the foreign-key check plans it made while `violations` was empty (a scan of the whole
-    # table per citation written) and the figures below would measure that instead.
+    # the foreign-key check plans made after the table was analysed empty (a scan of the whole
+    # of `violations` per citation written) and the figures below would measure that instead.
     engine.dispose()
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")

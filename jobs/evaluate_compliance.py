@@ -266,8 +266,11 @@ def _evaluate_batch(
         seeds[commitment_id].extend(m.candidate for m in matches)
         seeds[commitment_id].extend(denials)
     hoods = load_neighbourhoods(session, by_id, seeds, {c.observation_id: c for c in batch})
+    # The batch's own observations are cited by nothing yet: only stored ones are looked up.
+    new = {c.observation_id for c in batch}
+    linked = {i for hood in hoods.values() for i in hood.matches if i not in new}
     stored: dict[str, list[Sequence[Any]]] = defaultdict(list)
-    for row in writer.hold_citing(sorted({i for hood in hoods.values() for i in hood.matches})):
+    for row in writer.hold_citing(sorted(linked)):
         stored[row[0]].append(row[1:])
 
     items: list[tuple[Incident, ViolationFacts, Terms, str]] = []

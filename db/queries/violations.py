@@ -118,6 +118,8 @@ class ViolationWriter:
         the next :meth:`save_many` writes against what was read here instead
         of reading it again.
         """
+        if not observation_ids:
+            return []
         citing = list(
             self.session.scalars(
                 select(_CITATIONS.c.violation_id)

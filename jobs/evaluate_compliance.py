@@ -111,8 +111,8 @@ def _pair_with_violations(
     ambiguous). A re-evaluation then updates violations in place instead of
     re-creating them. Withdrawn violations come after open ones, so a window
     narrowed and widened again revives the same violation. ``rows`` are the
-    candidates' evidence citations (see :func:`_stored_citations`); every
-    violation of the commitment when not given.
+    evidence citations to pair with (see :meth:`ViolationWriter.hold_citing`);
+    every violation of the commitment's when not given.
     """
     party_of: dict[uuid.UUID, str] = {}
     withdrawn: set[uuid.UUID] = set()
@@ -209,13 +209,8 @@ def evaluate_commitment(
     result.full.append(terms.commitment_id)
 
 
-Key = tuple[str, str]
-
-
-def _judge_new(
-    batch: list[Candidate], all_terms: Sequence[Terms]
-) -> dict[Key, tuple[list[Match], list[Candidate]]]:
-    """New matches and denials by (commitment, party), judged in memory.
+def _judge_new(batch: list[Candidate], all_terms: Sequence[Terms]) -> dict[str, list[Candidate]]:
+    """The new matches and denials of each commitment, judged in memory.
 
     The batch is sorted by start once, so that each commitment looks only at the
     candidates that can overlap its window.
@@ -223,18 +218,14 @@ def _judge_new(
     ordered = sorted(batch, key=lambda c: c.start)
     starts = [c.start for c in ordered]
     longest = max((c.end - c.start for c in ordered), default=timedelta(0))
-    news: dict[Key, tuple[list[Match], list[Candidate]]] = {}
+    news: dict[str, list[Candidate]] = {}
     for terms in all_terms:
         first = bisect_left(starts, terms.starts_at - longest)
         last = bisect_left(starts, terms.ends_at)
         window = [c for c in ordered[first:last] if c.end > terms.starts_at and c.actor in terms.parties]
-        if not window:
-            continue
         matches, denials = _judge(window, terms)
-        for match in matches:
-            news.setdefault((terms.commitment_id, match.candidate.actor or ""), ([], []))[0].append(match)
-        for denial in denials:
-            news.setdefault((terms.commitment_id, denial.actor or ""), ([], []))[1].append(denial)
+        if matches or denials:
+            news[terms.commitment_id] = [*(m.candidate for m in matches), *denials]
     return news
 
 
@@ -257,14 +248,10 @@ def _evaluate_batch(
     """
     if not all_terms:
         return
-    news = _judge_new(batch, all_terms)
-    if not news:
+    seeds = _judge_new(batch, all_terms)
+    if not seeds:
         return
     by_id = {t.commitment_id: t for t in all_terms}
-    seeds: dict[str, list[Candidate]] = defaultdict(list)
-    for (commitment_id, _), (matches, denials) in sorted(news.items()):
-        seeds[commitment_id].extend(m.candidate for m in matches)
-        seeds[commitment_id].extend(denials)
     hoods = load_neighbourhoods(session, by_id, seeds, {c.observation_id: c for c in batch})
     # The batch's own observations are cited by nothing yet: only stored ones are looked up.
     new = {c.observation_id for c in batch}

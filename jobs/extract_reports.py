@@ -11,6 +11,7 @@ from sqlalchemy import BigInteger, any_, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from db.bulk import copy_rows
 from db.models import Citation, Commitment, Observation, Report, Source, Violation
 from jobs.evaluate_compliance import EVALUATION_LOCK_KEY
 from service.extract import EXTRACTOR_VERSION, Extractor
@@ -70,14 +71,6 @@ _COLUMNS = (
     "denial",
     "hypothetical",
 )
-
-
-def _copy_observations(session: Session, rows: list[tuple[Any, ...]]) -> None:
-    """COPY, not INSERT: a backfill writes tens of thousands of observations a second."""
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(f"COPY observations ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def _extract_batch(session: Session, extractor: Extractor) -> ExtractResult:
@@ -164,7 +157,7 @@ def _extract_batch(session: Session, extractor: Extractor) -> ExtractResult:
         )
         result.reports += 1
     if values:
-        _copy_observations(session, values)
+        copy_rows(session, "observations", _COLUMNS, values)
     session.execute(
         update(Report).where(Report.id == any_(ids_param)).values(extracted_with=EXTRACTOR_VERSION)
     )

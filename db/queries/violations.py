@@ -6,8 +6,9 @@ the transactional outbox the webhook worker delivers from.
 
 A pass writes in bulk: the stored violations are read in two queries, the
 differences worked out in memory, and each kind of row written with one
-statement per kind (an executemany), not one flush per violation. Alert
-payloads are built from the facts just written and the cited reports, read once.
+statement per kind (COPY for new rows, an executemany for updates), not one
+flush per violation. Alert payloads are built from the facts just written and
+the cited reports, read once.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-import psycopg
 from psycopg.types.json import Jsonb
 from sqlalchemy import ColumnElement, Table, any_, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.orm import Session
 
+from db.bulk import copy_rows
 from db.models import Alert, Citation, Delivery, Report, Source, Violation, WebhookEndpoint
 from db.queries.evidence import id_array
 from service.alerts.messages import message_id
@@ -211,14 +212,8 @@ class ViolationWriter:
         return held, cited
 
     def _copy(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-        """Insert rows with COPY: a pass can write thousands, and INSERT costs several times more per row."""
         columns = list(rows[0])
-        driver = self.session.connection().connection.driver_connection
-        assert isinstance(driver, psycopg.Connection)
-        names = ", ".join(columns)
-        with driver.cursor().copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in columns])
+        copy_rows(self.session, table.name, columns, ([row[name] for name in columns] for row in rows))
 
     def _write(self, pending: _Pending) -> None:
         session = self.session

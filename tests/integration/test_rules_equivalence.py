@@ -16,10 +16,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from db.models import Observation, Report, Source
+from db.models import Observation
 from db.queries.config_sync import sync_commitments
 from jobs.evaluate_compliance import evaluate_compliance
 from service.config import CommitmentConfig
+from tests.integration._rows import add_report, add_source
 
 pytestmark = pytest.mark.integration
 
@@ -68,28 +69,13 @@ def fill(session: Session, rng: random.Random, count: int) -> list[list[dict[str
         ("gdelt", "gdelt", "independent"),
         ("ru-mod", "rss", "party:RU"),
     ]:
-        row = Source(name=name, kind=kind, url=f"https://{name}.example/feed", voice=voice, every_seconds=900)
-        session.add(row)
-        sources.append(row)
-    session.flush()
+        sources.append(add_source(session, name, kind=kind, voice=voice))
     reports = []
-    for n in range(count // 2):
+    for _ in range(count // 2):
         src = rng.choice(sources)
-        rep = Report(
-            source_id=src.id,
-            external_id=f"r{n}",
-            url=f"https://{src.name}.example/{n}",
-            title=f"Report {n}",
-            text=f"report {n}",
-            published_at=START + timedelta(days=3),
-            fetched_at=NOW,
-            content_hash=f"h{n}",
-            raw={},
-            extracted_with="test",
+        reports.append(
+            (add_report(session, src, fetched_at=NOW, published_at=START + timedelta(days=3)), src)
         )
-        session.add(rep)
-        reports.append((rep, src))
-    session.flush()
     rows: list[dict[str, Any]] = []
     while len(rows) < count:
         # One attack, reported one to four times with more or less precision.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,6 +25,7 @@ from db.models import (
 from db.queries.config_sync import sync_commitments
 from jobs.evaluate_compliance import evaluate_compliance
 from service.config import CommitmentConfig
+from tests.integration._rows import add_report, add_source
 
 pytestmark = pytest.mark.integration
 
@@ -41,7 +41,6 @@ KHARKIV = {
     "longitude": 36.23,
 }
 ODESA = {"place_name": "Odesa", "place_code": "UA-51", "country": "UA", "latitude": 46.48, "longitude": 30.72}
-_n = itertools.count(1)
 
 
 def pause(**overrides: Any) -> CommitmentConfig:
@@ -60,29 +59,17 @@ def pause(**overrides: Any) -> CommitmentConfig:
 
 
 def source(session: Session, name: str, *, voice: str = "independent", kind: str = "rss") -> Source:
-    row = Source(name=name, kind=kind, url=f"https://{name}.example/feed", voice=voice, every_seconds=900)
-    session.add(row)
-    session.flush()
-    return row
+    return add_source(session, name, voice=voice, kind=kind)
 
 
 def report(session: Session, src: Source, *, text_: str = "", published_at: datetime | None = None) -> Report:
-    n = next(_n)
-    row = Report(
-        source_id=src.id,
-        external_id=f"r{n}",
-        url=f"https://{src.name}.example/{n}",
-        title=f"Report {n}",
-        text=text_ or f"report {n}",
-        published_at=published_at or NOON + timedelta(hours=3),
+    return add_report(
+        session,
+        src,
         fetched_at=NOW,
-        content_hash=f"h{n}",
-        raw={},
-        extracted_with="test",
+        published_at=published_at or NOON + timedelta(hours=3),
+        text=text_,
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def observe(session: Session, rep: Report, **overrides: Any) -> Observation:

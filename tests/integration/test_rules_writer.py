@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,12 +18,12 @@ from service.config import CommitmentConfig
 from service.rules.incidents import Incident
 from service.rules.status import CitationFacts, ViolationFacts
 from service.rules.terms import Terms
+from tests.integration._rows import add_report, add_source
 
 pytestmark = pytest.mark.integration
 
 NOW = datetime(2026, 1, 10, tzinfo=UTC)
 START = datetime(2025, 3, 18, tzinfo=UTC)
-_n = itertools.count(1)
 
 
 @pytest.fixture
@@ -47,30 +46,11 @@ def terms(session: Session) -> Terms:
 
 @pytest.fixture
 def wire(session: Session) -> Source:
-    row = Source(
-        name="wire", kind="rss", url="https://wire.example/feed", voice="independent", every_seconds=900
-    )
-    session.add(row)
-    session.flush()
-    return row
+    return add_source(session, "wire")
 
 
 def report(session: Session, src: Source, published_at: datetime | None) -> Report:
-    n = next(_n)
-    row = Report(
-        source_id=src.id,
-        external_id=f"w{n}",
-        url=f"https://wire.example/{n}",
-        text=f"report {n}",
-        published_at=published_at,
-        fetched_at=NOW,
-        content_hash=f"w{n}",
-        raw={},
-        extracted_with="test",
-    )
-    session.add(row)
-    session.flush()
-    return row
+    return add_report(session, src, fetched_at=NOW, published_at=published_at)
 
 
 def endpoint(session: Session, name: str, events: list[str], min_status: str) -> WebhookEndpoint:

@@ -21,6 +21,7 @@ __all__ = [
     "is_historical",
     "is_hypothetical",
     "is_negated",
+    "pause_area_spans",
     "retaliation_spans",
 ]
 
@@ -47,18 +48,42 @@ _GERUND_OBJECT = (
     r"(?:\s+(?!(?:and|but|while|as|after|before|when|since|until|said|that|which|who)\b)[\w'’-]+){0,6}"
 )
 _COMMITMENT = re.compile(
-    rf"\b(?:{_PAUSE_WORDS})\b(?:\s+[\w'-]+){{0,3}}?\s+(?:on|to|of|from|in|against)?\s*(?:all\s+|any\s+|"
+    # "violated the moratorium by striking a substation" reports the strike.
+    rf"\b(?:{_PAUSE_WORDS})\b(?!\s+by\b)(?:\s+(?!by\b)[\w'-]+){{0,3}}?\s+(?:on|to|of|from|in|against)?\s*(?:all\s+|any\s+|"
     r"mutual\s+|further\s+)?(?:[\w-]+\s+)?(?:(?:strikes?|attacks?|shelling|bombing|"
     rf"hostilities|fire)\b(?:\s+(?:on|against|at|targeting)\s+{_PHRASE_TAIL})?"
     rf"|(?:striking|attacking|hitting|targeting|bombarding|shooting at|firing on|firing at)\b{_GERUND_OBJECT})"
     r"|\b(?:energy\s+|infrastructure\s+)?(?:strike|attack)s?\s+(?:pause|moratorium|ban|halt|truce)\b"
     # "an undertaking not to target hospitals", "agreed not to strike energy facilities": a
     # promise, never a report; what it protects is not a target hit.
-    rf"|\bnot\s+to\s+(?:target|strike|attack|hit|shell|bomb|fire\s+(?:on|at))\b{_PHRASE_TAIL}",
+    rf"|\bnot\s+to\s+(?:target|strike|attack|hit|shell|bomb|fire\s+(?:on|at))\b{_PHRASE_TAIL}"
+    # "the obligations assumed by Ukraine regarding energy facilities": what a pause covers.
+    r"|\b(?:obligations?|commitments?|undertakings?|moratori(?:um|a)|pauses?|truces?|guarantees?)\b"
+    r"(?:\s+[\w'-]+){0,4}?\s+(?:regarding|concerning|covering|protecting|for|on|towards"
+    r"|with\s+(?:respect|regard)\s+to|in\s+respect\s+of)\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:facilit(?:y|ies)|infrastructure|targets?|sites?|installations?|objects?)\b",
     _I,
 )
 # "In response to attacks by ..., [the real subject]": a justification, not a new event.
 _RETALIATION = re.compile(r"\b(?:in (?:response|retaliation) (?:to|for)|in reprisal for)\b[^,;]*", _I)
+
+
+# Where a pause holds, not where an attack landed: "despite the ceasefire regime declared in
+# Donetsk and Zaporizhzhia oblasts", "the truce for the Kherson region". Only names, region
+# words and list joiners follow, so "the truce in Kherson and shelled Bilozerka" stops at "and".
+_PAUSE_AREA = re.compile(
+    r"\b(?i:ceasefire|cease-fire|truce|moratorium|silence\s+regime)(?:\s+regime)?"
+    r"(?:\s+(?:(?:that|which)\s+(?:was|is|has\s+been)\s+|was\s+|is\s+)?(?:declared|announced|agreed|"
+    r"established|introduced|proclaimed|in\s+force|in\s+effect|in\s+place))?"
+    r"\s+(?:in|for|across|over|along|throughout)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'’-]*|oblasts?|regions?|provinces?)"
+    r"(?:(?:\s+|,\s*|\s+and\s+(?:the\s+)?)(?:[A-Z][\w'’-]*|oblasts?|regions?|provinces?|of))*"
+)
+
+
+def pause_area_spans(text: str) -> list[tuple[int, int]]:
+    """ "The ceasefire declared in Donetsk and Zaporizhzhia oblasts": the pause's area."""
+    return [m.span() for m in _PAUSE_AREA.finditer(text)]
 
 
 def commitment_spans(text: str) -> list[tuple[int, int]]:
@@ -82,8 +107,9 @@ _NEGATED = re.compile(
     r"hit|damaged|struck|made|detected|conducted)\b"
     r"|\b(?:passed|went|gone|was|were)\s+(?:by\s+)?without\s+(?:any\s+)?(?:attacks?|strikes?|shelling|incidents?)"
     r"|\b(?:have|has|had|did|do|does|were|was|is|are)\s*(?:not|n't|never)\s+(?:\w+\s+){0,2}?"
-    r"(?:struck|strike|attacked|attack|shelled|shell|hit|carried out|launched|fired|targeted|bombed)\b"
-    r"|\bnever\s+(?:struck|attacked|shelled|hit|targeted|bombed)\b"
+    r"(?:struck|strike|attacked|attack|shelled|shell|hit|carried out|launched|launch|fired|fire|targeted"
+    r"|target|bombed|bomb|open(?:ed)?\s+fire)\b"
+    r"|\bnever\s+(?:struck|attacked|shelled|hit|targeted|bombed|fired|opened\s+fire)\b"
     r"|\b(?:carried out|conducted|launched|made|delivered|fired)\s+no\s+(?:[\w-]+\s+){0,3}?"
     r"(?:attacks?|strikes?|shelling|missiles?|drones?|bombs?)\b"
     # "Not a single attack on energy facilities was recorded", "not one strike", "zero attacks".

@@ -7,6 +7,7 @@ the evidence. Denials take the place and time of the accusation they answer.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ __all__ = ["Draft", "anchor_denials", "merge_or_append", "to_observation"]
 _MAX_QUOTE = 700
 # Subdivision kinds that are a city in themselves (Kyiv, Sevastopol, Moscow).
 _CITY_SUBDIVISION_KINDS = frozenset({"city", "autonomous city", "federal city", "city with special status"})
+#: Places that are areas rather than points; a division that is a city (Kyiv, Sevastopol) is a point.
+_AREA_KINDS = frozenset({"country", "subdivision", "raion"})
 
 
 @dataclass(slots=True)
@@ -153,6 +156,9 @@ def to_observation(draft: Draft, text: str) -> Observation:
     if place is not None and draft.proximity and code and _is_city_subdivision(code):
         # "near Kyiv": around the city, not in it; only the country is certain.
         code = None
+    # A whole region or country is an area, not the point of its capital: "energy facilities in
+    # Kharkiv region" may be anywhere in it, so grouping must not read it as the city.
+    point = place if place is not None and _is_point(place) else None
     return Observation(
         actor=draft.actor,
         voice=draft.voice,
@@ -162,8 +168,8 @@ def to_observation(draft: Draft, text: str) -> Observation:
         place_name=mention.text if mention else None,
         place_code=code,
         country=place.country if place else None,
-        latitude=place.latitude if place else None,
-        longitude=place.longitude if place else None,
+        latitude=point.latitude if point else None,
+        longitude=point.longitude if point else None,
         occurred_start=draft.span.start,
         occurred_end=draft.span.end,
         precision=draft.span.precision,
@@ -178,6 +184,11 @@ def to_observation(draft: Draft, text: str) -> Observation:
     )
 
 
+def _is_point(place: Place) -> bool:
+    return place.kind not in _AREA_KINDS or bool(place.code and _is_city_subdivision(place.code))
+
+
+@functools.lru_cache(maxsize=1024)
 def _is_city_subdivision(code: str) -> bool:
     subdivision = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
     return subdivision is not None and str(subdivision.type).lower() in _CITY_SUBDIVISION_KINDS

@@ -46,6 +46,7 @@ from service.extract.flags import (
     is_historical,
     is_hypothetical,
     is_negated,
+    pause_area_spans,
     retaliation_spans,
 )
 from service.extract.incidents import Draft, anchor_denials, merge_or_append, to_observation
@@ -207,10 +208,12 @@ class NewsExtractor:
         negated: bool,
     ) -> list[Draft]:
         sentence = ctx.text[start:end]
+        # A party named only where the analysis is blanked (the other side's violations that
+        # a retaliation answers, a pause's terms) is not this attack's agent.
         mentions = [
             replace(m, start=m.start - start, end=m.end - start)
             for m in ctx.mentions
-            if start <= m.start < end
+            if start <= m.start < end and not analysis[m.start - start].isspace()
         ]
         in_speaker = [(s.start, s.end) for s in speakers]
         agents = [
@@ -233,7 +236,8 @@ class NewsExtractor:
         else:
             clauses, hypothetical = unspoken, False
         target_text = blank(clauses, consequence_spans(clauses))
-        places = self._places.sentence_places(ctx, start, end, speakers, retaliation_spans(sentence))
+        elsewhere = [*retaliation_spans(sentence), *pause_area_spans(sentence)]
+        places = self._places.sentence_places(ctx, start, end, speakers, elsewhere)
         drafts = []
         located: list[tuple[PlaceMention | None, bool]] = list(places) or [(None, False)]
         anchor = affirmative[0][0] + affirmative[0][2] if affirmative else None

@@ -27,11 +27,14 @@ _PROXIMITY = re.compile(
     re.IGNORECASE,
 )
 # Where the fire came from, not where it landed: "launched from Kursk region", "firing from
-# across the Dnipro", "from the direction of Enerhodar", "from occupied Oleshky".
+# across the Dnipro", "from the direction of Enerhodar", "from occupied Oleshky", "troops
+# stationed in Enerhodar".
 _ORIGIN = re.compile(
     r"\b(?:(?:launched|launching|fired|firing|shelling|attacking|striking|flying|flew|coming|came|took off"
     r"|taking off|operating|approaching|shot|sent)\s+from|from\s+(?:across|over|beyond|behind)"
     r"|from\s+the\s+(?:direction|territory|side|area)\s+of|from\s+positions\s+(?:in|near|around|outside)"
+    # where the shooters stand: "troops positioned around the Zaporizhzhia plant fired at Nikopol"
+    r"|(?:positioned|stationed|based|deployed|entrenched|dug\s+in)\s+(?:around|at|in|near|on|outside|inside)"
     r"|from\s+(?:the\s+)?(?:(?:russian-|ukrainian-|temporarily\s+)?occupied"
     r"|(?:left|right|opposite|other)\s+bank\s+(?:of|in|near)))"
     r"(?:\s+(?:the|a|an))?(?:\s+(?:former|occupied|russian-occupied|temporarily|nearby|neighbouring"
@@ -132,7 +135,13 @@ def without_dateline(text: str) -> str:
 
 def _comes_from(text: str, start: int, end: int) -> bool:
     """Whether the place ending the span ``text[start:end]`` is where the fire came from."""
-    return "from" in text[start:end].lower() and _ORIGIN.search(text, start, end) is not None
+    lowered = text[start:end].lower()
+    if "from" not in lowered and not any(w in lowered for w in _STANDING_STEMS):
+        return False  # the cheap common case
+    return _ORIGIN.search(text, start, end) is not None
+
+
+_STANDING_STEMS = ("position", "station", "based", "deploy", "entrench", "dug in")
 
 
 def located(

@@ -294,6 +294,8 @@ def names_a_river(text: str, start: int, end: int) -> bool:
 
 # "the Volga city of Saratov", "the Black Sea port of Novorossiysk", "the Donbas town of
 # Toretsk": a river, sea or region naming the kind of place that the real name follows.
+# "the Volga city of", "the Russian Volga city of", "the southern Black Sea port of".
+_THE_AND_EPITHETS_BEFORE = re.compile(r"\bthe\s+(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE)
 _MODIFIER_AFTER = re.compile(
     r"(?:\s+[A-Z][\w-]*)?\s+(?:river\s+|sea\s+|industrial\s+|border\s+|frontline\s+|front-line\s+)?"
     r"(?:city|port|town|village|settlement|resort|capital|harbou?r|hub)\s+of\s+"
@@ -312,7 +314,7 @@ def is_modifier(text: str, start: int, end: int) -> bool:
     word = text[start:end].casefold()
     if word in _MONTH_ABBREVIATION and _DAY_AFTER.match(text, end):
         return True
-    return _THE_BEFORE.search(text, max(0, start - 5), start) is not None and (
+    return _THE_AND_EPITHETS_BEFORE.search(text, max(0, start - 40), start) is not None and (
         _MODIFIER_AFTER.match(text, end) is not None
     )
 

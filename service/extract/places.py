@@ -295,18 +295,12 @@ class Gazetteer(IndexLookups):
     def _settle(self, raw: _Raw, idx: int, text: str) -> Place:
         place = self._place(idx)
         if raw.district and place.kind not in ("district", "suburb"):
-            # "Brovary district": the raion around the town, in the town's division.
+            # "Brovary district": the raion around the town, in the town's division. A raion
+            # is wider than its town ("Kostiantynivka, Kramatorsk district"), so it has no point.
             words = text[raw.start : raw.end].split()
             label = " ".join([*words[:-1], words[-1].lower()])
             return Place(
-                label,
-                place.code,
-                place.country,
-                place.latitude,
-                place.longitude,
-                place.timezone,
-                "district",
-                place.population,
+                label, place.code, place.country, None, None, place.timezone, "raion", place.population
             )
         return place
 

@@ -69,7 +69,7 @@ _DEBRIS_RE = re.compile(rf"\b(?:{_DEBRIS})\b", _I)
 # Fire as the damage done; it takes a weapon or debris ("an electrical fault caused a fire" is none).
 _FIRE_RE = re.compile(
     r"\b(?:caus|start|spark)(?:ed|es|s|ing)?\s+(?:a\s+|the\s+)?(?:\w+\s+)?fires?\b|\bset\s+fire\s+to\b"
-    r"|\bset\s+(?:[\w'’-]+\s+){1,6}?(?:ablaze|alight|on fire)\b",
+    r"|\bset\s+(?:[\w'’-]+\s+){1,8}?(?:ablaze|alight|on fire)\b",
     _I,
 )
 _STRONG_RE = re.compile(rf"\b(?:{_STRONG_VERB})\b", _I)

@@ -60,6 +60,8 @@ class TimeMention:
     #: In a clause about the aftermath ("power was restored on Friday", "the fire was put
     #: out by morning"): it dates the repair, not the attack.
     aftermath: bool = False
+    #: When a pause began ("since the moratorium began on Thursday"), not an attack.
+    pause: bool = False
 
 
 def default_span(published_at: datetime, tz: ZoneInfo) -> TimeSpan:
@@ -96,6 +98,7 @@ def find_times(text: str, *, published_at: datetime, tz: ZoneInfo) -> list[TimeM
             relative=expression.relative and not expression.anchored,
             future=start >= resolver.published,
             aftermath=aftermath_words and _is_aftermath(text, expression.start, expression.end),
+            pause=_dates_a_pause(text, expression.start),
         )
         for index, waiting in unplaced:
             if _SENTENCE_BREAK.search(text, waiting.end, expression.start) is None:
@@ -141,14 +144,14 @@ def resolve_time(
     mentions = find_times(sentence, published_at=published_at, tz=tz)
     if not mentions:
         return None
-    events = [m for m in mentions if not m.speech and not m.relative and not m.aftermath]
+    events = [m for m in mentions if not (m.speech or m.relative or m.aftermath or m.pause)]
     if events:
         best = events[0] if anchor is None else min(events, key=lambda m: _distance(m, anchor))
         for other in events:
             if other is not best and _narrows(other.span, best.span):
                 best = other
         return best.span
-    spoken = [m for m in mentions if m.speech and not m.future and not m.relative]
+    spoken = [m for m in mentions if m.speech and not m.future and not m.relative and not m.pause]
     if not spoken:
         return None
     said = spoken[0].span
@@ -193,6 +196,8 @@ _FILLERS = _word_set(
     "update conference message speech televised online evening morning nightly daily reporters "
     "journalists lawmakers parliament"
 )
+_BEGAN = _word_set("began begun begins started starts")
+_PAUSE_NOUNS = _word_set("moratorium truce ceasefire pause halt ban")
 _WORDS = re.compile(r"[A-Za-z’']+")
 # "said the night into Monday passed quietly": what follows "said" is what was said.
 _REPORTED_START = re.compile(r"(?i:the|overnight|between|from|since|in\s+the\s+early)\b")
@@ -228,12 +233,23 @@ _HOSTILE_SUBJECT = re.compile(
 )
 
 
+# An expression that qualifies an attack noun dates the attack: "the October strikes",
+# "last week's shelling".
+_HOSTILE_NEXT = re.compile(
+    r"(?:'s|’s)?\s+(?:\w+\s+)?(?:shelling|attacks?|strikes?|bombardments?|bombing|assaults?|raids?"
+    r"|barrages?)\b",
+    re.I,
+)
+
+
 def _is_aftermath(text: str, start: int, end: int) -> bool:
     """Whether the expression sits in a clause about the aftermath ("power was restored on Friday")."""
     edges = [m.end() for m in _CLAUSE_EDGE.finditer(text, max(0, start - 80), start)]
     before = text[edges[-1] if edges else max(0, start - 80) : start]
     # The verb must be close: "repairing a turbine damaged in last winter's strikes" dates the damage.
     near = " ".join(before.split()[-4:])
+    if _HOSTILE_NEXT.match(text, end):
+        return False  # "has not recovered from the October strikes" dates the strikes
     if _AFTERMATH.search(near):
         return _HOSTILE_SUBJECT.search(before) is None
     after_start = end
@@ -243,6 +259,12 @@ def _is_aftermath(text: str, start: int, end: int) -> bool:
     edge = _CLAUSE_EDGE.search(text, after_start, after_start + 80)
     after = text[after_start : edge.start() if edge else after_start + 80]
     return _AFTERMATH.search(after) is not None and _HOSTILE_SUBJECT.search(after) is None
+
+
+def _dates_a_pause(text: str, start: int) -> bool:
+    """ "since the ten-day moratorium began on Thursday": the time is the pause's, not an attack's."""
+    words = [word.lower() for word in _WORDS.findall(text[max(0, start - 50) : start])[-4:]]
+    return bool(words) and words[-1] in _BEGAN and bool(_PAUSE_NOUNS.intersection(words[:-1]))
 
 
 def _is_speech(text: str, expression: Expression) -> bool:

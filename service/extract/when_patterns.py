@@ -90,9 +90,11 @@ _MDY = (
     _DATE_PRE.format(g="mpre") + r"(?P<mm>" + _MONTH + r")\s+(?P<md>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])"
     r"(?:,?\s+(?P<my>" + _YEAR + r"))?"
 )
-# Whole months: "in April", "April 2024", "in April last year", "last April".
+# Whole months: "in April", "April 2024", "in April last year", "last April", and a month that
+# names a wave of attacks: "the October strikes".
 _MONTH_SPAN = (
-    r"(?P<mopre>(?i:(?:in|since|during|throughout|until|till|by|from|early|late|last|this|of)\s+|mid-))?"
+    r"(?P<mopre>(?i:(?:in|since|during|throughout|until|till|by|from|early|late|last|this|of)\s+|mid-"
+    r"|the\s+(?=[A-Z][a-z]+\s+(?:strikes?|attacks?|shelling|bombardments?|barrages?|offensive)\b)))?"
     r"(?P<mo>"
     + _MONTH_FULL
     + r")\b(?:\s+(?P<moy>"

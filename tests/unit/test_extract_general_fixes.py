@@ -4,8 +4,9 @@ near miss that must keep working.
 Abbreviated months, per-sentence robustness, wire datelines, "tonight" in morning and evening
 reports, the night of two dates, a party channel's names for either side, a headline's town
 under the body's region, adjectival oblast names, "the Volga city of", negations such as "not
-a single", fuel vehicles, further attack phrasings, undertakings not to strike, and ACLED
-notes that name a part of the day.
+a single", fuel vehicles, further attack phrasings, undertakings not to strike, ACLED notes
+that name a part of the day, raions and regions as areas rather than points, epithets before
+"city of", the area a ceasefire covers, the side a retaliation answers, and "did not open fire".
 """
 
 from __future__ import annotations
@@ -455,3 +456,172 @@ def test_acled_part_of_day(notes: str, start: datetime, end: datetime, precision
 def test_acled_part_of_day_does_not_narrow_a_vague_date() -> None:
     found = acled("On the afternoon of 4 November 2025, Russian drones hit Kharkiv.", precision="2")
     assert found.precision == "multi_day"
+
+
+def test_a_town_qualified_by_its_raion_is_the_town(extractor: Extractor) -> None:
+    found = one(
+        extractor,
+        "At 19:40 the Russian army opened fire on Kostiantynivka, Kramatorsk district, with artillery.",
+        voice="UA",
+    )
+    assert (found.place_name, found.place_code) == ("Kostiantynivka", "UA-14")
+    assert found.latitude is not None
+
+
+def test_a_raion_alone_is_an_area_without_a_point(extractor: Extractor) -> None:
+    found = one(extractor, "Russian drones hit a warehouse in Brovary district overnight.")
+    assert (found.place_name, found.place_code) == ("Brovary district", "UA-32")
+    assert found.latitude is None
+    assert found.longitude is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "pinned"),
+    [
+        ("Russian missiles struck energy facilities in Kharkiv region overnight.", "UA-63", False),
+        ("Russian missiles struck energy facilities in Ukraine overnight.", None, False),
+        # Near misses: a city, and a division that is a city, are points.
+        ("Russian missiles struck energy facilities in Kharkiv overnight.", "UA-63", True),
+        ("Russian missiles struck energy facilities in Kyiv overnight.", "UA-30", True),
+    ],
+)
+def test_a_region_is_an_area_not_its_capital(
+    extractor: Extractor, text: str, code: str | None, pinned: bool
+) -> None:
+    found = one(extractor, text)
+    assert found.place_code == code
+    assert (found.latitude is not None) is pinned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ukrainian drones struck the oil refinery in the Russian Volga city of Saratov overnight.",
+        "Ukrainian drones struck the oil refinery in the Volga city of Saratov overnight.",
+    ],
+)
+def test_epithets_before_the_kind_of_place(extractor: Extractor, text: str) -> None:
+    found = one(extractor, text)
+    assert (found.place_name, found.place_code) == ("Saratov", "RU-SAR")
+
+
+def test_the_area_a_ceasefire_covers_is_not_where_the_attack_landed(extractor: Extractor) -> None:
+    found = one(
+        extractor,
+        "Despite the ceasefire regime declared in Donetsk and Zaporizhzhia oblasts, Russian forces "
+        "carried out 17 assaults near Pokrovsk over the past day.",
+        voice="UA",
+    )
+    assert (found.place_name, found.place_code) == ("Pokrovsk", "UA-14")
+
+
+def test_a_moratorium_broken_by_a_strike_keeps_the_strikes_place(extractor: Extractor) -> None:
+    found = one(
+        extractor, "Russia violated the moratorium by striking a substation in Kharkiv region overnight."
+    )
+    assert found.place_code == "UA-63"
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        (
+            "Tonight, in response to repeated violations of the ceasefire by the Kyiv regime, a precision "
+            "strike by an attack UAV destroyed a school in Zaporozhye.",
+            "RU",
+        ),
+        # Near miss: the other side named as the one that struck.
+        ("Tonight the Kyiv regime's drones struck a school in Belgorod.", "UA"),
+    ],
+)
+def test_the_side_a_retaliation_answers_is_not_the_attacker(
+    extractor: Extractor, text: str, actor: str
+) -> None:
+    assert one(extractor, text, voice="RU").actor == actor
+
+
+@pytest.mark.parametrize(
+    ("clause", "negated"),
+    [
+        ("Throughout the ceasefire, Russian units did not open fire.", True),
+        ("Our units have never opened fire on civilians.", True),
+        ("Our units did not fire a single shot.", True),
+        # Near miss: fire opened.
+        ("Russian units opened fire on Huliaipole.", False),
+    ],
+)
+def test_not_opening_fire_is_a_negation(clause: str, negated: bool) -> None:
+    assert is_negated(clause) is negated
+
+
+def test_a_month_that_names_earlier_strikes_dates_them(extractor: Extractor) -> None:
+    text = (
+        "Outages continue in Kharkiv oblast, where generation has not recovered from the October "
+        "strikes by Russian missiles on the Zmiiv plant."
+    )
+    report = ReportInput("rss", "https://news.example/a", "Headline", text, MORNING, {}, "independent")
+    [found] = extractor.extract(report)
+    assert (found.occurred_start, found.occurred_end) == (
+        datetime(2025, 10, 1, tzinfo=KYIV).astimezone(UTC),
+        datetime(2025, 11, 1, tzinfo=KYIV).astimezone(UTC),
+    )
+    # Near miss: a repair dated by the aftermath is still passed over.
+    assert resolve_time("Power was restored on Friday.", published_at=MORNING, tz=KYIV) is None
+
+
+@pytest.mark.parametrize(
+    ("clause", "targets"),
+    [
+        (
+            "The strike on the airfield was carried out in compliance with the obligations assumed "
+            "regarding energy facilities.",
+            ("military",),
+        ),
+        # Near miss: energy facilities that were struck.
+        ("Drones struck the airfield and energy facilities in Rostov oblast.", ("energy", "military")),
+    ],
+)
+def test_what_an_obligation_covers_is_not_a_target(
+    extractor: Extractor, clause: str, targets: tuple[str, ...]
+) -> None:
+    found = one(extractor, clause, voice="UA")
+    assert tuple(sorted(found.targets)) == targets
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A Russian drone set a substation near Shepetivka in Khmelnytskyi region on fire late on Saturday.",
+        # Near miss: a short object.
+        "A Russian drone set a substation on fire late on Saturday.",
+    ],
+)
+def test_a_long_object_set_on_fire(extractor: Extractor, text: str) -> None:
+    assert one(extractor, text).targets == ("energy",)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        (
+            "Russian troops positioned around the Zaporizhzhia power plant fired artillery at Nikopol.",
+            "Nikopol",
+        ),
+        ("Russian troops stationed in Enerhodar shelled Nikopol overnight.", "Nikopol"),
+        # Near miss: a place that is only where the attack landed.
+        ("Russian troops shelled Nikopol overnight.", "Nikopol"),
+    ],
+)
+def test_where_the_shooters_stand_is_not_where_it_landed(extractor: Extractor, text: str, place: str) -> None:
+    assert one(extractor, text).place_name == place
+
+
+def test_when_a_pause_began_does_not_date_the_attack(extractor: Extractor) -> None:
+    text = (
+        "Russian drones hit a substation in Sumy region overnight. It is the first strike on power "
+        "infrastructure since the ten-day moratorium began on Thursday."
+    )
+    found = one(extractor, text)
+    assert found.precision == "part_of_day"
+    # Near miss: shelling that began on a day is dated by it.
+    assert resolve_time("Shelling began on Thursday.", published_at=MORNING, tz=KYIV) is not None

@@ -200,10 +200,13 @@ def test_towns_and_raions_resolve_to_their_division(
     assert place.timezone in ("Europe/Kyiv", "Europe/Moscow", "Europe/Saratov")
 
 
-def test_raion_phrase_is_a_district_kind(gazetteer: Gazetteer) -> None:
+def test_a_town_named_raion_is_an_area_around_the_town(gazetteer: Gazetteer) -> None:
     place = _mention(gazetteer, "A drone hit a warehouse in Brovary district.", "Brovary district").place
-    assert place.kind == "district"
+    assert place.kind == "raion"
     assert place.name == "Brovary district"
+    assert place.code == "UA-32"
+    assert place.latitude is None
+    assert place.longitude is None
 
 
 def test_mention_offsets_point_into_the_text(gazetteer: Gazetteer) -> None:

@@ -224,7 +224,7 @@ def test_clock_without_day_is_the_latest_such_time(published: datetime, day: int
             datetime(2025, 4, 16, 21, 10, tzinfo=UTC),
         ),
         (
-            "The truce began at 18:00 Moscow time (1500 GMT) on Saturday, the Kremlin said.",
+            "The shelling began at 18:00 Moscow time (1500 GMT) on Saturday, the Kremlin said.",
             datetime(2025, 4, 19, 14, 30, tzinfo=UTC),
             datetime(2025, 4, 19, 14, 50, tzinfo=UTC),
         ),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -102,10 +101,8 @@ def test_one_entity_repeated_many_times_refused_quickly() -> None:
         f'<rss version="2.0"><channel><item><title>x</title><description>{body}</description></item>'
         "</channel></rss>"
     ).encode()
-    started = time.perf_counter()
     with pytest.raises(ParseError, match="entities"):
         parse_feed(data, now=NOW)
-    assert time.perf_counter() - started < 0.5
 
 
 def test_external_entity_refused() -> None:
@@ -221,12 +218,10 @@ def test_far_future_date_not_trusted() -> None:
 
 def test_ten_thousand_items() -> None:
     data = rss("".join(rss_item(i) for i in range(10_000)))
-    started = time.perf_counter()
+    # How fast is bench/bench_rss_parse.py's question; this one is that none is lost or merged.
     batch = parse_feed(data, now=NOW)
-    elapsed = time.perf_counter() - started
     assert len(batch.records) == 10_000
     assert len({r.external_id for r in batch.records}) == 10_000
-    assert elapsed < 5.0
 
 
 def test_id_falls_back_to_link_then_hash() -> None:

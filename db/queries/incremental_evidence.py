@@ -10,7 +10,8 @@ the full evaluation's, whatever order the evidence arrived in.
 
 Each round of the widening is two queries: scans bounded on both sides by
 index, by actor, place code and time (looser than compatibility, which also
-asks that two towns of one region be near each other), then the rows not read
+asks that two towns of one region be near each other; candidates of one actor
+and place code whose spans overlap share one scan), then the rows not read
 yet. Only compatible observations are taken, as grouping would link them.
 """
 
@@ -67,12 +68,7 @@ def load_neighbourhoods(
                 frontier.append((commitment_id, candidate))
     known = dict(known or {})
     while frontier:
-        # Candidates with the same actor, place code and span share one scan.
-        probes: dict[_Probe, list[tuple[str, Candidate]]] = defaultdict(list)
-        for commitment_id, candidate in frontier:
-            probes[(candidate.actor, candidate.place_code, candidate.start, candidate.end)].append(
-                (commitment_id, candidate)
-            )
+        probes = _coalesce(frontier)
         order = list(probes)
         hits = _linked_ids(session, order)
         known.update(_load(session, {observation_id for _, observation_id in hits} - known.keys()))
@@ -95,6 +91,31 @@ def load_neighbourhoods(
 
 #: (actor, place code or None for every place, start, end)
 _Probe = tuple[str | None, str | None, datetime, datetime]
+
+
+def _coalesce(frontier: Sequence[tuple[str, Candidate]]) -> dict[_Probe, list[tuple[str, Candidate]]]:
+    """One scan for candidates of one actor and place code whose spans overlap or touch.
+
+    Reports of one town and day overlap one another: scanned one by one, each
+    finds the same rows again. The merged span finds all that each would find
+    (and a little more, which compatibility then turns away).
+    """
+    by_place: dict[tuple[str | None, str | None], list[tuple[str, Candidate]]] = defaultdict(list)
+    for item in frontier:
+        by_place[(item[1].actor, item[1].place_code)].append(item)
+    probes: dict[_Probe, list[tuple[str, Candidate]]] = {}
+    for (actor, code), items in by_place.items():
+        items.sort(key=lambda item: item[1].start)
+        group = [items[0]]
+        lo, hi = items[0][1].start, items[0][1].end
+        for item in items[1:]:
+            if item[1].start > hi:
+                probes[(actor, code, lo, hi)] = group
+                group, lo, hi = [], item[1].start, item[1].end
+            group.append(item)
+            hi = max(hi, item[1].end)
+        probes[(actor, code, lo, hi)] = group
+    return probes
 
 
 def _load(session: Session, ids: Iterable[int]) -> dict[int, Candidate]:

@@ -197,11 +197,20 @@ def denial_offset(text: str) -> int | None:
     return found[0].start() if found else None
 
 
+_CLAIM_NOUN_END = re.compile(r"(?:claims?|reports?|allegations?|accusations?|charges?)$", _I)
+# What follows a claim noun that restates the claim: "of the Kyiv regime that ...", "that ...".
+_RESTATED_CLAIM = re.compile(r"(?:\s+(?:made\s+)?(?:of|by|from)\s+[^,;.]{1,60}?)?\s+that\b", _I)
+
+
 def denial_scopes(text: str) -> list[tuple[int, int]]:
     """What each denial denies: from the denial to the end of its phrase ("dismissed the
     report of a strike on Kharkiv as fake"). An attack named there is the one denied."""
     scopes = []
     for match in _denials(text):
+        if _CLAIM_NOUN_END.search(match.group()) and _RESTATED_CLAIM.match(text, match.end()):
+            # "rejects the claims of the Kyiv regime that Russian units struck a minibus": the
+            # claim restated in full stays readable, as the accuser's allegation.
+            continue
         end = _DENIAL_SCOPE_END.search(text, match.end())
         # "Reports of a strike on Sumy are a fabrication": the claim restated stays readable.
         start = match.start("copula") if match.group("copula") else match.start()

@@ -94,7 +94,7 @@ class NewsExtractor:
         reading = without_dateline(text)
         mentions = self.lexicon.mentions(reading)
         government = [(m.start, m.end) for m in mentions if m.kind != "capital" or m.government]
-        places = located(reading, self.gazetteer.find(reading), government)
+        places = located(reading, self.gazetteer.find(reading, context=report.title or ""), government)
         title_places = Lazy(lambda: self._title_places(report.title or ""))
         dateline = (
             self.gazetteer.find(text[: len(text) - len(reading.lstrip())]) if reading is not text else []
@@ -331,3 +331,20 @@ class NewsExtractor:
                 draft.place = title_place
             if draft.actor is None:
                 self._actors.infer_actor(ctx, draft)
+        if len(drafts) == 1:
+            self._title_time(ctx, drafts[0])
+
+    def _title_time(self, ctx: NewsContext, draft: Draft) -> None:
+        """The headline's clock for a report of one attack whose body is vaguer: "Dniprovskyi
+        district shelled at 07:25" over "shelling on Monday morning". Only a clock the body's
+        span holds (or any, when the body gives no time): a headline that disagrees is not
+        taken over the body."""
+        title = ctx.report.title
+        if not title or draft.span.precision == "exact" or not any(c.isdigit() for c in title):
+            return
+        tz = ZoneInfo(draft.place.place.timezone) if draft.place and draft.place.place.timezone else ctx.tz
+        span = resolve_time(title, published_at=ctx.published, tz=tz)
+        if span is None or span.precision != "exact":
+            return
+        if not draft.time_explicit or (draft.span.start <= span.start and span.end <= draft.span.end):
+            draft.span, draft.time_explicit = span, True

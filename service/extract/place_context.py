@@ -289,7 +289,17 @@ def names_a_river(text: str, start: int, end: int) -> bool:
     """Whether a city's name preceded by "the" is used for its river ("across the Dnipro from")."""
     if not _THE_BEFORE.search(text, max(0, start - 5), start):
         return False
+    if _ALONG_THE_BEFORE.search(text, max(0, start - 40), start):
+        return True  # "along most of the Dnipro on Saturday"
     return _RIVER_AFTER.match(text, end) is not None
+
+
+# Words that put a river, not a city, after "the": "along most of the Dnipro", "on the banks of the".
+_ALONG_THE_BEFORE = re.compile(
+    r"\b(?:along|alongside|across|beyond|banks?\s+of)\s+(?:(?:most|much|all|parts?|stretches)\s+of\s+)?"
+    r"the\s+$",
+    re.IGNORECASE,
+)
 
 
 # "the Volga city of Saratov", "the Black Sea port of Novorossiysk", "the Donbas town of

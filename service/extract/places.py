@@ -82,13 +82,24 @@ class Gazetteer(IndexLookups):
 
     # -- finding names in text ------------------------------------------------------------
 
-    def find(self, text: str) -> list[PlaceMention]:
-        """Every place named in ``text``, in order, non-overlapping, longest names first."""
+    def find(self, text: str, *, context: str = "") -> list[PlaceMention]:
+        """Every place named in ``text``, in order, non-overlapping, longest names first.
+
+        Places clearly named in ``context`` (a headline: "Kherson: Korabelnyi district
+        shelled") help decide what an ambiguous name in ``text`` means, as places named
+        in ``text`` itself do.
+        """
         raws = self._scan(text)
         if not raws:
             return []
         self._spread_plural_regions(text, raws)
-        self._resolve(text, raws)
+        evidence: set[str] = set()
+        named: set[int] = set()
+        if context:
+            context_raws = self._scan(context)
+            self._spread_plural_regions(context, context_raws)
+            self._resolve(context, context_raws, evidence, named)
+        self._resolve(text, raws, evidence, named)
         mentions = []
         for raw in raws:
             if raw.place is None:
@@ -194,9 +205,8 @@ class Gazetteer(IndexLookups):
                 raws[j].place = self.subdivision(code)
                 j -= 1
 
-    def _resolve(self, text: str, raws: list[_Raw]) -> None:
-        evidence: set[str] = set()
-        named: set[int] = set()
+    def _resolve(self, text: str, raws: list[_Raw], evidence: set[str], named: set[int]) -> None:
+        """Settle each name's place; ``evidence`` (codes) and ``named`` (places) grow as names settle."""
         for raw in raws:
             if raw.place is None and self._is_clear(raw.candidates):
                 raw.place = self._settle(raw, raw.candidates[0], text)

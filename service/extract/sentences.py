@@ -34,6 +34,8 @@ _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$|^[A-Z]$")
 
 # Where a sentence breaks into clauses that can carry their own polarity:
 # "Debris damaged a roof; no energy equipment was hit".
+# A time stamp standing alone before a bulletin's sentence: "11:30.", "Monday, 06:40.".
+_STAMP = re.compile(r"\s*(?:[A-Z][a-z]+,?\s+)?(?:[01]?\d|2[0-3])[:.][0-5]\d")
 _CLAUSE_BREAK = re.compile(r";\s+|:\s+(?=[A-Z])|,?\s+(?:although|though|but|while|whereas)\s+")
 
 
@@ -65,6 +67,8 @@ def split_sentences(text: str) -> list[Span]:
     for match in _BOUNDARY.finditer(text):
         if _is_abbreviation(text, match.start()):
             continue
+        if _STAMP.fullmatch(text, start, match.start()):
+            continue  # "11:30. A drone struck ...": a bulletin's time stamp opens the sentence it dates
         # The sentence keeps its punctuation and closing quotes; the whitespace goes.
         span = _trimmed(text, start, match.end())
         if span:

@@ -67,7 +67,7 @@ _ISO = (
 _CLOCK = (
     r"(?P<cpre>(?i:(?:at|from|between|until|till|to|by|since|after|before|around|about|approximately"
     r"|roughly|some|shortly|just|soon|sometime|nearly|almost|circa)\s+){0,3})"
-    r"(?:(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?:\s*(?P<ap>(?i:[ap]\.m\.|[ap]m\b)))?(?![\d:])"
+    r"(?:(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?:\s*(?P<ap>(?i:[ap]\.m\.|[ap]m\b)))?(?!\d|:\d)"
     r"|(?P<h4>[01]\d|2[0-3])(?P<mi4>[0-5]\d)(?=\s*(?:GMT|UTC|Z\b|(?i:hrs)\b))"
     r"|(?P<h12>1[0-2]|0?[1-9])(?:[.:](?P<mi12>[0-5]\d))?\s*(?P<ap12>(?i:[ap]\.m\.|[ap]m\b))"
     r"|(?P<named>(?i:midnight|noon|midday))\b)"

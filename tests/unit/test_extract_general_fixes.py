@@ -625,3 +625,102 @@ def test_when_a_pause_began_does_not_date_the_attack(extractor: Extractor) -> No
     assert found.precision == "part_of_day"
     # Near miss: shelling that began on a day is dated by it.
     assert resolve_time("Shelling began on Thursday.", published_at=MORNING, tz=KYIV) is not None
+
+
+def test_abbreviations_of_a_partys_forces_name_the_attacker(extractor: Extractor) -> None:
+    found = one(extractor, "At 06:15 AFU formations shelled Oleshky with MLRS.", voice="RU")
+    assert found.actor == "UA"
+
+
+def test_the_bundled_parties_are_the_configurations_defaults() -> None:
+    from service.config import load_settings
+
+    settings = load_settings([], environ={})
+    assert {p.code: p for p in settings.parties} == {p.code: p for p in DEFAULT_PARTIES}
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        (
+            "The truce held along most of the Dnipro on Saturday, but officials reported a Russian "
+            "drone attack on a minibus in Kherson.",
+            "Kherson",
+        ),
+        # Near miss: the city.
+        ("Russian drones hit Dnipro on Saturday.", "Dnipro"),
+    ],
+)
+def test_along_the_river_is_not_the_city(extractor: Extractor, text: str, place: str) -> None:
+    assert one(extractor, text).place_name == place
+
+
+@pytest.mark.parametrize(
+    ("title", "code"), [("Kherson: district shelled", "UA-65"), ("District shelled", None)]
+)
+def test_the_headline_city_settles_a_district_name_many_cities_share(
+    extractor: Extractor, title: str, code: str | None
+) -> None:
+    found = one(extractor, "Russian artillery hit Korabelnyi district on Monday.", title=title, voice="UA")
+    assert found.place_code == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "11:30. A Russian FPV drone struck a minibus in Kherson.",
+        "Tuesday, 11:30: a Russian FPV drone struck a minibus in Kherson.",
+    ],
+)
+def test_a_bulletins_time_stamp_dates_its_sentence(extractor: Extractor, text: str) -> None:
+    found = one(extractor, text, voice="UA", published=kyiv(4, 12))
+    assert (found.occurred_start, found.precision) == (kyiv(4, 11, 20), "exact")
+
+
+def test_a_number_with_a_dot_is_no_time_stamp() -> None:
+    from service.extract.sentences import split_sentences
+
+    text = "Losses were 12.5 percent. Drones hit Kherson."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Losses were 12.5 percent.",
+        "Drones hit Kherson.",
+    ]
+
+
+def test_a_claim_restated_in_full_by_the_accused_is_the_accusers_allegation(extractor: Extractor) -> None:
+    text = (
+        "The Ministry of Defence categorically rejects the claims of the Kyiv regime that Russian "
+        "units struck an evacuation minibus in Kherson on Saturday."
+    )
+    report = ReportInput("rss", "https://news.example/a", "Statement", text, MORNING, {}, "RU")
+    found = extractor.extract(report)
+    assert sorted((o.actor, o.voice, o.denial) for o in found) == [("RU", "RU", True), ("RU", "UA", False)]
+    # Near miss: a claim denied without being restated is only denied.
+    report = ReportInput(
+        "rss",
+        "https://news.example/b",
+        "Statement",
+        "The ministry denied reports of a strike on Kherson.",
+        MORNING,
+        {},
+        "RU",
+    )
+    assert [(o.actor, o.denial) for o in extractor.extract(report)] == [("RU", True)]
+
+
+@pytest.mark.parametrize(
+    ("title", "start"),
+    [
+        ("Kherson: district shelled at 07:25", kyiv(3, 7, 15)),
+        # Near miss: a headline clock the body's morning does not hold is not taken.
+        ("Kherson: district shelled at 17:25", kyiv(3, 6)),
+    ],
+)
+def test_a_headline_clock_dates_a_vaguer_body(extractor: Extractor, title: str, start: datetime) -> None:
+    found = one(
+        extractor,
+        "Russian shelling of Kherson on Monday morning, the city said.",
+        title=title,
+        published=kyiv(3, 8),
+    )
+    assert found.occurred_start == start

@@ -86,9 +86,18 @@ def pause_area_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _PAUSE_AREA.finditer(text)]
 
 
+# "Moscow has not commented on the polyclinic strike": talk about an attack told already.
+_REMARK_ON = re.compile(
+    r"\b(?:comment(?:ed|s|ing)?|respond(?:ed|s|ing)?|react(?:ed|s|ing)?)\s+(?:on|to)\s+(?:the|this|that|its)\s+"
+    r"(?:[\w'’-]+\s+){0,3}?(?:attacks?|strikes?|shelling|bombing)\b",
+    _I,
+)
+
+
 def commitment_spans(text: str) -> list[tuple[int, int]]:
-    """Spans that speak of pauses and their justifications rather than report attacks."""
+    """Spans that speak of pauses, their justifications or attacks already told rather than report attacks."""
     spans = [m.span() for m in _COMMITMENT.finditer(text)]
+    spans.extend(m.span() for m in _REMARK_ON.finditer(text))
     spans.extend(retaliation_spans(text))
     return spans
 
@@ -110,6 +119,9 @@ _NEGATED = re.compile(
     r"(?:struck|strike|attacked|attack|shelled|shell|hit|carried out|launched|launch|fired|fire|targeted"
     r"|target|bombed|bomb|open(?:ed)?\s+fire)\b"
     r"|\bnever\s+(?:struck|attacked|shelled|hit|targeted|bombed|fired|opened\s+fire)\b"
+    # "officials reported no shelling on Sunday", "recorded no attacks".
+    r"|\b(?:reported|recorded|registered|observed|noted|saw|seen)\s+no\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:attacks?|strikes?|shelling|missiles?|drones?|bombs?|fire|violations?)\b"
     r"|\b(?:carried out|conducted|launched|made|delivered|fired)\s+no\s+(?:[\w-]+\s+){0,3}?"
     r"(?:attacks?|strikes?|shelling|missiles?|drones?|bombs?)\b"
     # "Not a single attack on energy facilities was recorded", "not one strike", "zero attacks".

@@ -63,6 +63,7 @@ from service.extract.vocabulary import (
     find_trigger,
     has_attack_cue,
     is_intercepted,
+    is_summary,
     targets_of,
 )
 from service.extract.when import TimeSpan, default_span, resolve_time
@@ -133,7 +134,7 @@ class NewsExtractor:
 
     def _read_sentence(self, ctx: NewsContext, index: int, start: int, end: int) -> list[Draft]:
         sentence = ctx.text[start:end]
-        if not has_attack_cue(sentence):
+        if not has_attack_cue(sentence) or is_summary(sentence):
             return []
         denial_at = denial_offset(sentence)
         analysis = blank(sentence, commitment_spans(sentence))
@@ -147,9 +148,14 @@ class NewsExtractor:
         denial_clause: tuple[int, int] | None = None
         if denial_at is not None:
             denial_clause = next((c for c in split_clauses(sentence) if denial_at < c[1]), None)
+        previous_end = 0
         for c_start, c_end in split_clauses(unspoken):
             clause = unspoken[c_start:c_end]
-            if is_negated(clause):
+            # A speaker is blanked for the attack, not for its negation: "officials reported no
+            # shelling" (the blank may open the clause, so it is read from the previous clause's end).
+            said = analysis[previous_end:c_end]
+            previous_end = c_end
+            if is_negated(clause) or (speaker_spans and is_negated(said)):
                 negated = True
                 if denial_clause is None and self._actors.denies_own_attack(ctx, clause, speakers):
                     # "Our forces did not strike Sumy", said by the accused: a denial.

@@ -54,6 +54,10 @@ _CLAIM_BY = re.compile(
     r"\s+(?:made\s+|issued\s+|spread\s+)?(?:by|of|from)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# "Russian claims that ...", "Kyiv's allegations": the party whose claim it is, named before it.
+_CLAIM_AFTER = re.compile(
+    r"(?:'s|’s)?\s+(?:claims?|allegations?|accusations?|assertions?|statements?)\b", re.IGNORECASE
+)
 _SELF_REFERENCE = re.compile(r"\b(?:it|its|we|our)\b", re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:by|about|of|on|against|from|at|to|over|for)\s+(?:the\s+)?$", re.IGNORECASE
@@ -89,8 +93,9 @@ class ActorReader:
             ):
                 return speaker.party
         for mention in self.lexicon.mentions(sentence):
-            if mention.code != denier and _CLAIM_BY.search(
-                sentence, max(mention.start - 50, 0), mention.start
+            if mention.code != denier and (
+                _CLAIM_BY.search(sentence, max(mention.start - 50, 0), mention.start)
+                or _CLAIM_AFTER.match(sentence, mention.end)
             ):
                 return mention.code
         return None

@@ -20,9 +20,11 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Set
 from typing import NamedTuple
 
 from service.extract import place_context as ctx
+from service.extract.facilities import FACILITY_SUFFIX, host_of
 from service.extract.gazetteer_build import name_key
 from service.extract.gazetteer_cache import load_index
 from service.extract.place_lookup import IndexLookups
@@ -93,13 +95,14 @@ class Gazetteer(IndexLookups):
         if not raws:
             return []
         self._spread_plural_regions(text, raws)
-        evidence: set[str] = set()
-        named: set[int] = set()
+        hinted: set[int] = set()
+        hinted_codes: set[str] = set()
         if context:
             context_raws = self._scan(context)
             self._spread_plural_regions(context, context_raws)
-            self._resolve(context, context_raws, evidence, named)
-        self._resolve(text, raws, evidence, named)
+            self._resolve(context, context_raws, hinted_codes, hinted)
+        self._resolve(text, raws, set(), set(), hinted)
+        self._place_plants(text, raws)
         mentions = []
         for raw in raws:
             if raw.place is None:
@@ -205,8 +208,13 @@ class Gazetteer(IndexLookups):
                 raws[j].place = self.subdivision(code)
                 j -= 1
 
-    def _resolve(self, text: str, raws: list[_Raw], evidence: set[str], named: set[int]) -> None:
-        """Settle each name's place; ``evidence`` (codes) and ``named`` (places) grow as names settle."""
+    def _resolve(
+        self, text: str, raws: list[_Raw], evidence: set[str], named: set[int], hinted: Set[int] = frozenset()
+    ) -> None:
+        """Settle each name's place; ``evidence`` (codes) and ``named`` (places) grow as names settle.
+
+        ``hinted`` are places a headline names: they decide between a district's cities only
+        when the text itself does not."""
         for raw in raws:
             if raw.place is None and self._is_clear(raw.candidates):
                 raw.place = self._settle(raw, raw.candidates[0], text)
@@ -218,7 +226,7 @@ class Gazetteer(IndexLookups):
             if raw.place is not None:
                 continue
             qualifier = self._qualifier(text, raws, k)
-            idx = self._choose(raw, raws, qualifier, evidence, named, capital)
+            idx = self._choose(raw, raws, qualifier, evidence, named, capital, hinted)
             if idx is not None:
                 raw.place = self._settle(raw, idx, text)
             elif qualifier is not None and qualifier.code and self._is_district(raw.candidates[0]):
@@ -234,6 +242,36 @@ class Gazetteer(IndexLookups):
                 )
             else:
                 raw.place = self._country_only(raw)
+
+    def _place_plants(self, text: str, raws: list[_Raw]) -> None:
+        """ "The Zaporizhzhia nuclear power plant": the plant, where it stands (Enerhodar)."""
+        for raw in raws:
+            if raw.place is None or raw.district:
+                continue
+            suffix = FACILITY_SUFFIX.match(text, raw.end)
+            if suffix is None or suffix.lastgroup is None:
+                continue
+            site = host_of(text[raw.start : raw.end], suffix.lastgroup)
+            host = self._settlement(*site) if site else None
+            if host is None:
+                continue
+            raw.end = suffix.end()
+            raw.place = Place(
+                text[raw.start : raw.end],
+                host.code,
+                host.country,
+                host.latitude,
+                host.longitude,
+                host.timezone,
+                host.kind,
+                host.population,
+            )
+
+    def _settlement(self, name: str, code: str) -> Place | None:
+        for idx in self._names.get(name_key(name), []):
+            if self._rows[idx][1] == code:
+                return self._place(idx)
+        return None
 
     def _is_clear(self, candidates: list[int]) -> bool:
         """One candidate, or one far bigger than its namesakes elsewhere, and not a shared district."""
@@ -276,6 +314,7 @@ class Gazetteer(IndexLookups):
         evidence: set[str],
         named: set[int],
         capital: bool,
+        hinted: Set[int] = frozenset(),
     ) -> int | None:
         candidates = raw.candidates
         if qualifier is not None:
@@ -287,7 +326,9 @@ class Gazetteer(IndexLookups):
             return supported[0] if supported else candidates[0]
         parents = {self._rows[c][8] for c in candidates if self._is_district(c)}
         # A city named in the text, else a division named in the text, decides.
-        by_city = (parents & named) or {p for p in parents if self._rows[p][1] in evidence}
+        by_city = (
+            (parents & named) or (parents & hinted) or {p for p in parents if self._rows[p][1] in evidence}
+        )
         if len(by_city) != 1:
             # Districts listed together lie in one city: intersect their possible cities.
             shared = set(parents)
@@ -295,6 +336,18 @@ class Gazetteer(IndexLookups):
                 if other is not raw and other.place is None and other.candidates and other.district:
                     shared &= {self._rows[c][8] for c in other.candidates if self._is_district(c)}
             by_city = shared if len(shared) < len(parents) else by_city
+        if len(by_city) > 1:
+            # Two cities named: the district is in the one named last before it ("in Kherson
+            # ... in the Dniprovskyi district ... the Zaporizhzhia truce").
+            for other in reversed([r for r in raws if r.end <= raw.start and r.place is not None]):
+                place = other.place
+                assert place is not None
+                last = {
+                    p for p in by_city if self._rows[p][0] == place.name and self._rows[p][1] == place.code
+                }
+                if last:
+                    by_city = last
+                    break
         if len(by_city) != 1 and capital:
             by_city = parents & self._capitals
         if len(by_city) == 1:

@@ -32,10 +32,12 @@ _ABBREVIATIONS = frozenset(
 # "U.S", "U.N", "E.U" and single capital initials ("J. Smith") before the final dot.
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$|^[A-Z]$")
 
-# Where a sentence breaks into clauses that can carry their own polarity:
-# "Debris damaged a roof; no energy equipment was hit".
 # A time stamp standing alone before a bulletin's sentence: "11:30.", "Monday, 06:40.".
 _STAMP = re.compile(r"\s*(?:[A-Z][a-z]+,?\s+)?(?:[01]?\d|2[0-3])[:.][0-5]\d")
+# "9 a.m. Kyiv time" goes on; "shortly after 9 a.m. Kherson oblast is ..." starts a new sentence.
+_ZONE_AFTER = re.compile(r"\s+(?:[A-Z][a-z]+\s+time\b|GMT\b|UTC\b|MSK\b|local\b|\()")
+# Where a sentence breaks into clauses that can carry their own polarity:
+# "Debris damaged a roof; no energy equipment was hit".
 _CLAUSE_BREAK = re.compile(r";\s+|:\s+(?=[A-Z])|,?\s+(?:although|though|but|while|whereas)\s+")
 
 
@@ -49,6 +51,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     word = text[word_start:dot]
     if not word:
         return False
+    if word.lower() in ("a.m", "p.m"):
+        return _ZONE_AFTER.match(text, dot + 1) is not None
     return word.lower() in _ABBREVIATIONS or bool(_DOTTED.search(word))
 
 

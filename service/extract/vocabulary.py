@@ -25,6 +25,7 @@ __all__ = [
     "has_attack_cue",
     "has_weapon",
     "is_intercepted",
+    "is_summary",
     "targets_of",
 ]
 
@@ -91,6 +92,18 @@ ANAPHORIC_ATTACK = re.compile(
     r"(?:attacks?|strikes?|shelling|barrages?|bombardments?|bombing|assaults?|destruction)\b",
     _I,
 )
+
+# "It is the second Russian strike on a medical facility since the pause began, after the
+# polyclinic on 7 August": a tally that recaps attacks, the report's own and earlier ones.
+_SUMMARY_OPENING = re.compile(
+    rf"\s*(?:It|This|That)\s+(?:is|was|'s|’s|marks|marked|became|has\s+been)\s+(?:also\s+)?the\s+(?:{_RANKING})\b",
+)
+
+
+def is_summary(sentence: str) -> bool:
+    """A sentence that tallies attacks ("It is the third strike on a hospital since ...") reports none of its own."""
+    return _SUMMARY_OPENING.match(sentence) is not None
+
 
 _CONSEQUENCE = re.compile(
     r"\b(?:leaving|left|cutting|cut off|plunging|depriving|forcing|knocking out (?:power|electricity|"

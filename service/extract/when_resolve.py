@@ -22,11 +22,13 @@ __all__ = ["Resolution", "Resolver"]
 #: ``(start, end, precision, historical)``.
 Resolution = tuple[datetime, datetime, str, bool]
 
-# Hours of the parts of a day, as news copy uses them.
+# Hours of the parts of a day, as news copy uses them. Neighbouring parts overlap by an hour:
+# a strike at 05:30 is "overnight" to one outlet and "this morning" to another, one at 11:35
+# "late morning" or "in the afternoon", and reports of one attack must still overlap.
 _PARTS: dict[str, tuple[int, int]] = {
-    "morning": (6, 12),
-    "afternoon": (12, 18),
-    "evening": (18, 23),
+    "morning": (5, 12),
+    "afternoon": (11, 18),
+    "evening": (17, 23),
     "night": (21, 30),  # 21:00 to 06:00 the next day
     "night_into": (-3, 6),  # 21:00 the day before to 06:00
     "early_hours": (0, 6),
@@ -437,7 +439,11 @@ class Resolver:
         if precision != "exact" and start < published < end and not self._future:
             end = published  # what a report tells of has happened by the time it is published
         future = start >= published
-        historical = not future and (forced or end <= published - _HISTORICAL_AFTER)
+        # Long past and only vaguely placed ("in October", "last spring") is context. A dated
+        # attack ("in the early hours of Sept. 3") is judged on its date however late it is
+        # told: a window decides, not the report's age.
+        dated = precision in ("exact", "part_of_day", "day")
+        historical = not future and (forced or (end <= published - _HISTORICAL_AFTER and not dated))
         return start, end, precision, historical
 
     def _future_sentence(self, start: int, end: int) -> bool:

@@ -713,7 +713,7 @@ def test_a_claim_restated_in_full_by_the_accused_is_the_accusers_allegation(extr
     [
         ("Kherson: district shelled at 07:25", kyiv(3, 7, 15)),
         # Near miss: a headline clock the body's morning does not hold is not taken.
-        ("Kherson: district shelled at 17:25", kyiv(3, 6)),
+        ("Kherson: district shelled at 17:25", kyiv(3, 5)),
     ],
 )
 def test_a_headline_clock_dates_a_vaguer_body(extractor: Extractor, title: str, start: datetime) -> None:
@@ -724,3 +724,73 @@ def test_a_headline_clock_dates_a_vaguer_body(extractor: Extractor, title: str, 
         published=kyiv(3, 8),
     )
     assert found.occurred_start == start
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        (
+            "A Russian drone hit the maternity hospital in Kharkiv at 03:05. It is the second Russian "
+            "strike on a medical facility in Kharkiv since the pause began, after the polyclinic on 7 August.",
+            1,
+        ),
+        # Near miss: a sentence that reports an attack of its own.
+        ("A Russian drone hit the maternity hospital in Kharkiv at 03:05. A second drone hit Sumy.", 2),
+    ],
+)
+def test_a_tally_of_attacks_reports_none_of_its_own(extractor: Extractor, text: str, count: int) -> None:
+    assert len(read(extractor, text, voice="UA")) == count
+
+
+def test_talk_about_an_attack_told_already_adds_nothing_to_another(extractor: Extractor) -> None:
+    text = (
+        "Sumy: air defence shot down nine Shaheds over Sumska oblast; no damage was reported. "
+        "Moscow has not commented on the polyclinic strike."
+    )
+    assert [o.targets for o in read(extractor, text)] == [()]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Shells hit a market shortly after 9 a.m. Kherson oblast is not covered.", 2),
+        # Near misses: a clock time zone after "a.m." continues the sentence.
+        ("Drones hit at 9 a.m. Kyiv time on Monday.", 1),
+        ("At 9 a.m. (0600 GMT) drones hit.", 1),
+    ],
+)
+def test_a_sentence_may_end_with_am(text: str, sentences: int) -> None:
+    from service.extract.sentences import split_sentences
+
+    assert len(split_sentences(text)) == sentences
+
+
+def test_no_shelling_reported_by_officials_is_a_negation(extractor: Extractor) -> None:
+    text = "Officials on both sides reported no shelling in Zaporizhzhia oblast on Sunday."
+    report = ReportInput("rss", "https://news.example/a", "Headline", text, MORNING, {}, "independent")
+    assert [o.negated for o in extractor.extract(report)] == [True]
+
+
+def test_a_partys_claims_named_by_its_adjective_make_it_the_accuser(extractor: Extractor) -> None:
+    text = (
+        "Ukraine's military intelligence rejected Russian claims that a Ukrainian drone hit the "
+        "Zaporizhzhia nuclear power plant at 06:40."
+    )
+    report = ReportInput("rss", "https://news.example/a", "Headline", text, MORNING, {}, "independent")
+    found = sorted((o.actor, o.voice, o.denial) for o in extractor.extract(report))
+    assert found == [("UA", "RU", False), ("UA", "UA", True)]
+
+
+def test_a_district_of_two_named_cities_is_in_the_one_named_last_before_it(extractor: Extractor) -> None:
+    text = (
+        "Russian shelling killed two in Kherson on Monday. Shells hit a market in the Dniprovskyi "
+        "district shortly after 9 a.m. The Zaporizhzhia truce does not cover the city."
+    )
+    places = {(o.place_name, o.place_code) for o in read(extractor, text)}
+    assert ("Dniprovskyi district", "UA-65") in places
+
+
+def test_overnight_and_this_morning_overlap(extractor: Extractor) -> None:
+    night = one(extractor, "Russian missiles hit Burshtyn overnight.", published=kyiv(4, 9))
+    morning = one(extractor, "Russian missiles hit Burshtyn this morning.", published=kyiv(4, 9))
+    assert morning.occurred_start < night.occurred_end

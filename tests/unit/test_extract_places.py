@@ -411,9 +411,45 @@ def test_rivers_and_clock_times_are_not_places(gazetteer: Gazetteer, text: str, 
     ("text", "present"),
     [
         ("Drones hit Dnipro overnight.", "Dnipro"),
-        ("the Kursk nuclear power plant", "Kursk"),
+        ("the Kursk nuclear power plant", "Kursk nuclear power plant"),
         ("Sirens sounded in Moscow on Tuesday.", "Moscow"),
     ],
 )
 def test_city_names_used_as_places_are_kept(gazetteer: Gazetteer, text: str, present: str) -> None:
     assert present in [m.text for m in gazetteer.find(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "site"),
+    [
+        ("A drone hit the Zaporizhzhia nuclear power plant's training centre.", "UA-23", "Enerhodar"),
+        ("Missiles struck the Zmiiv thermal power plant overnight.", "UA-63", "Slobozhanske"),
+        ("Drones hit the Kursk NPP.", "RU-KRS", "Kurchatov"),
+        ("Missiles struck the Trypillia TPP.", "UA-32", "Ukrainka"),
+    ],
+)
+def test_a_plant_named_after_another_town_is_placed_where_it_stands(
+    gazetteer: Gazetteer, text: str, code: str, site: str
+) -> None:
+    [mention] = gazetteer.find(text)
+    where = _mention(gazetteer, f"Drones hit {site} overnight.", site).place
+    assert (mention.place.code, mention.place.latitude, mention.place.longitude) == (
+        code,
+        where.latitude,
+        where.longitude,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # Near misses: a plant in the town it is named after, and the town itself.
+        ("Missiles struck the Burshtyn TPP.", "Burshtyn"),
+        ("Drones hit Zaporizhzhia overnight.", "Zaporizhzhia"),
+    ],
+)
+def test_a_plant_in_its_own_town_and_the_town_itself_stay_the_town(
+    gazetteer: Gazetteer, text: str, name: str
+) -> None:
+    [mention] = gazetteer.find(text)
+    assert mention.text == name

@@ -105,7 +105,6 @@ def register(rule: type[Rule]) -> type[Rule]:
 
 
 def rule_for(kind: str) -> Rule:
-    _load_builtin_rules()
     try:
         return _REGISTRY[kind]
     except KeyError:
@@ -113,10 +112,4 @@ def rule_for(kind: str) -> Rule:
 
 
 def all_rules() -> dict[str, Rule]:
-    _load_builtin_rules()
     return dict(_REGISTRY)
-
-
-def _load_builtin_rules() -> None:
-    # Imported for their registration side effect; late, to avoid an import cycle.
-    from service.rules import ceasefire, strike_pause  # noqa: F401

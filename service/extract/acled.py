@@ -3,8 +3,9 @@
 ACLED has already done the reading: one row is one event with its type, actors,
 place and day. What is left is mapping its taxonomy onto attacks (Strategic
 developments, Protests and Riots are not attacks, except "Disrupted weapons use",
-which is an attack that was stopped), finding the attacker (ACLED's actor1/actor2 do
-not say who attacked whom, so battles are read from the notes), and reading the
+which is an attack that was stopped, by actor2 on actor1), finding the attacker (ACLED's
+actor1/actor2 do not say who attacked whom in a battle, so battles are read from the
+notes), and reading the
 target from ``notes``, the only column that names it.
 """
 
@@ -57,11 +58,12 @@ _PART_OF_DAY = re.compile(
     r"(?P<part>morning|afternoon|evening|night|overnight|dawn|daybreak|midday|noon|early\s+hours)\b",
     re.IGNORECASE,
 )
+# As for news (service/extract/when_resolve.py): neighbouring parts overlap by an hour.
 _PART_HOURS: dict[tuple[str, str], tuple[float, float]] = {
-    ("", "morning"): (6, 12), ("early", "morning"): (4, 9), ("late", "morning"): (9, 12),
+    ("", "morning"): (5, 12), ("early", "morning"): (4, 9), ("late", "morning"): (9, 12),
     ("mid", "morning"): (8, 11), ("", "midday"): (11, 14), ("", "noon"): (11, 14),
-    ("", "afternoon"): (12, 18), ("early", "afternoon"): (12, 15), ("late", "afternoon"): (15, 18),
-    ("mid", "afternoon"): (13, 17), ("", "evening"): (18, 24), ("early", "evening"): (18, 21),
+    ("", "afternoon"): (11, 18), ("early", "afternoon"): (12, 15), ("late", "afternoon"): (15, 18),
+    ("mid", "afternoon"): (13, 17), ("", "evening"): (17, 24), ("early", "evening"): (18, 21),
     ("late", "evening"): (21, 24), ("", "night"): (0, 6), ("", "overnight"): (0, 6),
     ("late", "night"): (21, 24), ("", "dawn"): (3, 8), ("", "daybreak"): (3, 8),
     ("", "early hours"): (0, 6), ("early", "hours"): (0, 6),
@@ -166,6 +168,13 @@ class AcledExtractor:
 
     def _attacker(self, row: Mapping[str, Any], event_type: str, notes: str) -> tuple[str | None, float]:
         first = self._party_of_actor(_field(row, "actor1"))
+        if _field(row, "sub_event_type").lower() == "disrupted weapons use":
+            # ACLED codes who stopped the weapons as actor1 ("Military Forces of Russia" for Russian
+            # air defence) and whose weapons they were as actor2: the attacker is the second,
+            # or whoever the notes name as firing.
+            agents = self.lexicon.agents(notes)
+            second = self._party_of_actor(_field(row, "actor2"))
+            return (agents[0][1] if agents else second or first), _CONFIDENCE
         if event_type != "battles":
             return first, _CONFIDENCE
         # ACLED actors carry no direction; in a battle the notes say who attacked.

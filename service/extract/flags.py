@@ -214,12 +214,26 @@ _CLAIM_NOUN_END = re.compile(r"(?:claims?|reports?|allegations?|accusations?|cha
 _RESTATED_CLAIM = re.compile(r"(?:\s+(?:made\s+)?(?:of|by|from)\s+[^,;.]{1,60}?)?\s+that\b", _I)
 
 
+# A claim noun soon after a denial that did not end on one: "rejected as a 'staged
+# provocation' Kyiv's claims that ...".
+_CLAIM_NOUN_AHEAD = re.compile(
+    r"[^,;.]{0,40}?\b(?:claims?|reports?|allegations?|accusations?|statements?)\b", _I
+)
+
+
+def _restates_claim(text: str, denial: re.Match[str]) -> bool:
+    if _CLAIM_NOUN_END.search(denial.group()):
+        return _RESTATED_CLAIM.match(text, denial.end()) is not None
+    ahead = _CLAIM_NOUN_AHEAD.match(text, denial.end())
+    return ahead is not None and _RESTATED_CLAIM.match(text, ahead.end()) is not None
+
+
 def denial_scopes(text: str) -> list[tuple[int, int]]:
     """What each denial denies: from the denial to the end of its phrase ("dismissed the
     report of a strike on Kharkiv as fake"). An attack named there is the one denied."""
     scopes = []
     for match in _denials(text):
-        if _CLAIM_NOUN_END.search(match.group()) and _RESTATED_CLAIM.match(text, match.end()):
+        if _restates_claim(text, match):
             # "rejects the claims of the Kyiv regime that Russian units struck a minibus": the
             # claim restated in full stays readable, as the accuser's allegation.
             continue

@@ -194,9 +194,12 @@ class NewsExtractor:
         for draft in drafts:
             if draft.negated and draft.actor in (None, denial.actor):
                 continue
-            if draft.actor == denial.actor and draft.voice == denial.actor:
-                if accuser is None:
-                    continue
+            if draft.voice == denial.actor and accuser is None:
+                # The denier's own words and no one else's claim: whether it is the accused or the
+                # side said to be attacked ("reports of a drone attack on Novorossiysk port are
+                # fake, the regional headquarters said"), it says that nothing happened.
+                continue
+            if draft.actor == denial.actor and draft.voice == denial.actor and accuser is not None:
                 draft.voice = accuser
             kept.append(draft)
         return kept

@@ -125,6 +125,8 @@ class ActorReader:
             for mention in self.lexicon.mentions(sentence[: clause[1]]):
                 if _PREPOSITION_BEFORE.search(sentence, max(mention.start - 12, 0), mention.start):
                     continue  # "statements by the Kyiv regime", "a strike by Russian drones": not the denier
+                if _CLAIM_AFTER.match(sentence, mention.end):
+                    continue  # "rejected Kyiv's claims": whose claim it is, not who denies it
                 if mention.kind != "capital" or mention.government:
                     party = mention.code
                     break
@@ -183,9 +185,14 @@ class ActorReader:
         return source
 
     def infer_actor(self, ctx: NewsContext, draft: Draft) -> None:
-        """The attacker unnamed: the other side of the place's country, when the text supports it."""
+        """The attacker unnamed: the other side of the place's country (or of the side that
+        holds it, when that side tells of the attack), when the text supports it."""
         place = draft.place.place if draft.place else None
         victim = self.lexicon.country_party.get(place.country) if place else None
+        if place is not None and place.code and _HELD_BY.get(place.code) == draft.voice:
+            # Crimea's Moscow-installed authorities reporting a drone attack: the side that holds
+            # the place tells of an attack on it.
+            victim = draft.voice
         if victim is None:
             return
         attacker = self.lexicon.other_party(victim)
@@ -195,6 +202,11 @@ class ActorReader:
         own_voice = ctx.report.source_voice == victim
         draft.actor = attacker
         draft.inferred_penalty = 0.25 if named_elsewhere or own_voice else 0.4
+
+
+# Divisions held by another party than the country's, for the bundled parties: what their
+# authorities report of an unnamed attacker is the other side's attack on the holder.
+_HELD_BY = {"UA-43": "RU", "UA-40": "RU"}
 
 
 def _side_of_subject(text: str, trigger_at: int) -> str | None:

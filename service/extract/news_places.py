@@ -117,7 +117,14 @@ class PlaceReader:
         names nothing more specific in that region itself."""
         if any(self._within(p.place, region.place) for p in ctx.places):
             return None
-        inside = [t for t in ctx.title_places() if self._within(t.place, region.place)]
+        # "Krasnodar refinery" over "in the Krasnodar region": a headline may shorten the region
+        # to the name it shares with its capital; that is no town.
+        inside = [
+            t
+            for t in ctx.title_places()
+            if self._within(t.place, region.place)
+            and not (region.place.code and self.gazetteer.names_its_region(t.text, region.place.code))
+        ]
         if len({(t.place.name, t.place.code) for t in inside}) != 1:
             return None
         return inside[0]

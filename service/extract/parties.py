@@ -122,6 +122,9 @@ _SPEECH = re.compile(
 )
 _ACCORDING = re.compile(r"\baccording to\s+(?P<spk>[^,.;]{2,80})", re.IGNORECASE)
 _SPEAKER_STOP = re.compile(r"(?:^|[,;:]|\band\s+(?=the\b)|\bthat\b|\bwhile\b|\bas\b)\s*", re.IGNORECASE)
+# "the Moscow-installed authorities", "Russian-appointed governor", "Kremlin-backed officials":
+# speakers for the side that put them there.
+_INSTALLED_BY = re.compile(r"-(?:installed|appointed|backed)\b", re.IGNORECASE)
 _OFFICIAL = re.compile(
     r"\b(?:governor|administration|officials?|authorit(?:y|ies)|mayor|ministry|minister|military|army"
     r"|general staff|air force|navy|police|emergency|government|president|presidential|spokes\w+|command"
@@ -357,7 +360,13 @@ class PartyLexicon:
         mentions = self.mentions(phrase)
         stripped = phrase.strip()
         for mention in mentions:
-            if mention.kind == "capital" and stripped not in self._capitals and not mention.government:
+            installed = _INSTALLED_BY.match(phrase, mention.end)
+            if (
+                mention.kind == "capital"
+                and stripped not in self._capitals
+                and not mention.government
+                and not installed
+            ):
                 continue
             party = mention.code
             break

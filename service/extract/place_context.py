@@ -258,6 +258,9 @@ _PLACE_PRECEDERS = frozenset(
 _DURATION = re.compile(
     r"(?:\d+|one|two|three|four|five|six|seven|ten|fourteen|thirty)-(?:hour|day|week|month|year)"
 )
+_QUALIFIERS = frozenset(
+    {"first", "second", "latest", "new", "formal", "official", "repeated", "earlier", "own", "public"}
+)
 _WORD_AFTER = re.compile(r"\s+([\w-]+)")
 _LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
 _NEXT_WORD = re.compile(r"^['’]s\s+([\w-]+)")
@@ -285,8 +288,8 @@ def looks_like_government(text: str, start: int, end: int) -> bool:
     possession = _NEXT_WORD.match(after)
     if possession:
         owned = possession.group(1).casefold()
-        if _DURATION.fullmatch(owned):
-            # "Moscow's two-week undertaking": the noun after the duration decides.
+        if _DURATION.fullmatch(owned) or owned in _QUALIFIERS:
+            # "Moscow's two-week undertaking", "Moscow's first accusation": the noun after decides.
             following = _WORD_AFTER.match(after, possession.end())
             owned = following.group(1).casefold() if following else owned
         if owned in _GOVERNMENT_POSSESSIONS:

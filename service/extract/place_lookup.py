@@ -36,6 +36,10 @@ class IndexLookups:
 
     # -- look-ups -------------------------------------------------------------------------
 
+    def names_its_region(self, name: str, code: str) -> bool:
+        """Whether ``name`` is also the stem of region ``code``'s name ("Krasnodar", "Sumy")."""
+        return self._region_stems.get(name_key(name)) == code
+
     def subdivision(self, code: str) -> Place | None:
         """The ISO 3166-2 subdivision ``code`` ("UA-30" is the city of Kyiv)."""
         idx = self._subdivisions.get(code.upper())

@@ -17,7 +17,7 @@ Span = tuple[int, int]
 
 # A candidate boundary: terminal punctuation, optional closing quotes or brackets,
 # whitespace, then something that can open a sentence.
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 
 # Words after which a full stop does not end the sentence.
 _ABBREVIATIONS = frozenset(

@@ -368,6 +368,12 @@ _FUEL_VEHICLE = re.compile(
 )
 
 
+# "They hit a station, not a power plant": what was not hit.
+_NOT_THE_TARGET = re.compile(
+    r",\s*not\s+(?:a|an|the|any)\s+(?:[\w-]+\s+){0,2}?[\w-]+(?=\s*[,.;'’\"]|\s*$)", _I
+)
+
+
 def targets_of(clause: str) -> tuple[str, ...]:
     """Target categories named in ``clause``, most specific reading first.
 
@@ -386,6 +392,8 @@ def targets_of(clause: str) -> tuple[str, ...]:
     text = clause
     if not words.isdisjoint(_FUEL_VEHICLE_CUES):
         text = blank(text, [m.span() for m in _FUEL_VEHICLE.finditer(text)])
+    if "not" in words:
+        text = blank(text, [m.span() for m in _NOT_THE_TARGET.finditer(text)])
     for category, pattern in _TARGETS:
         if words.isdisjoint(_TARGET_CUES[category]):
             continue

@@ -147,6 +147,10 @@ def resolve_time(
     events = [m for m in mentions if not (m.speech or m.relative or m.aftermath or m.pause)]
     if events:
         best = events[0] if anchor is None else min(events, key=lambda m: _distance(m, anchor))
+        # "damage that analysts attribute to a drone strike on 24 April": the attack's own date.
+        dated = [m for m in events if _NOUN_BEFORE.search(sentence, max(0, m.start - 30), m.start)]
+        if dated:
+            best = dated[0]
         for other in events:
             if other is not best and _narrows(other.span, best.span):
                 best = other
@@ -158,6 +162,11 @@ def resolve_time(
     end = min(said.end, _as_utc(published_at))
     start = min(said.start, end) - timedelta(hours=24)
     return TimeSpan(start, end, "multi_day", said.expression, said.historical)
+
+
+_NOUN_BEFORE = re.compile(
+    r"\b(?:attacks?|strikes?|shelling|bombardments?|bombing|raids?)\s+(?:(?:on|of)\s+)?$", re.IGNORECASE
+)
 
 
 def _distance(mention: TimeMention, anchor: int) -> int:

@@ -41,6 +41,8 @@ BLIND = ROOT / "tests" / "corpus" / "blind"
 BLIND2 = ROOT / "tests" / "corpus" / "blind2"
 BLIND3 = ROOT / "tests" / "corpus" / "blind3"
 BLIND4 = ROOT / "tests" / "corpus" / "blind4"
+BLIND5 = ROOT / "tests" / "corpus" / "blind5"
+BLIND6 = ROOT / "tests" / "corpus" / "blind6"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 DEV = SHARED_EVAL / "dev"
 SCORE_PY = SHARED_EVAL / "score.py"
@@ -165,9 +167,16 @@ BLIND4_GAP = (
     "and the ACLED row that gives Yuzhne split; the figures and every miss, false positive, "
     "split and merge follow"
 )
+BLIND5_GAP = (
+    "blind5 is not yet at the bar (no split or merged incident): a governor's post tells of a "
+    "substation hit in Valuyki and, earlier that day, a gas station hit in the Graivoron "
+    "district; the tracker cites it for both attacks, the labels (one incident per report and "
+    "party) for the first only, so the second reads as a merge and the first as a split; the "
+    "figures and every miss, false positive, split and merge follow"
+)
 # Corpora that may still fall short of the bar, each with the reason shown when it does.
-GAPS = {BLIND4: BLIND4_GAP}
-BLINDS = (BLIND, BLIND2, BLIND3, BLIND4)
+GAPS = {BLIND4: BLIND4_GAP, BLIND5: BLIND5_GAP}
+BLINDS = (BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6)
 
 
 def shortfalls(result: Mapping[str, Any]) -> list[str]:
@@ -241,6 +250,8 @@ def test_detection_quality(
         pytest.param(BLIND2, 40, 60, id="blind2"),
         pytest.param(BLIND3, 40, 60, id="blind3"),
         pytest.param(BLIND4, 40, 60, id="blind4"),
+        pytest.param(BLIND5, 40, 60, id="blind5"),
+        pytest.param(BLIND6, 40, 60, id="blind6"),
     ],
 )
 def test_corpus_labels_cover_every_report_and_explain_every_negative(

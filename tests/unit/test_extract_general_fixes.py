@@ -421,13 +421,13 @@ def acled(notes: str, precision: str = "1") -> Observation:
     [
         (
             "On the afternoon of 4 November 2025, Russian drones hit Kharkiv.",
-            kyiv(4, 12),
+            kyiv(4, 11),
             kyiv(4, 18),
             "part_of_day",
         ),
         (
             "On 4 November 2025, in the morning, Russian drones hit Kharkiv.",
-            kyiv(4, 6),
+            kyiv(4, 5),
             kyiv(4, 12),
             "part_of_day",
         ),
@@ -794,3 +794,109 @@ def test_overnight_and_this_morning_overlap(extractor: Extractor) -> None:
     night = one(extractor, "Russian missiles hit Burshtyn overnight.", published=kyiv(4, 9))
     morning = one(extractor, "Russian missiles hit Burshtyn this morning.", published=kyiv(4, 9))
     assert morning.occurred_start < night.occurred_end
+
+
+@pytest.mark.parametrize(
+    ("notes", "actor"),
+    [
+        ("Russian air defence intercepted and destroyed 12 Ukrainian drones over Kursk region.", "UA"),
+        # Near miss: the notes name no weapon's side; the row's second actor is whose weapons they were.
+        ("Air defence intercepted 12 drones over Kursk region.", "UA"),
+    ],
+)
+def test_disrupted_weapons_use_is_the_second_actors_attack(notes: str, actor: str) -> None:
+    row = {
+        "event_id_cnty": "RUS900001",
+        "event_date": "2025-11-04",
+        "time_precision": "1",
+        "event_type": "Strategic developments",
+        "sub_event_type": "Disrupted weapons use",
+        "actor1": "Military Forces of Russia (2000-)",
+        "actor2": "Military Forces of Ukraine (2019-)",
+        "iso": "643",
+        "country": "Russia",
+        "admin1": "Kursk",
+        "location": "Kursk",
+        "notes": notes,
+    }
+    report = ReportInput("acled", "acled:RUS900001", None, notes, MORNING, row, "independent")
+    [found] = Extractor(DEFAULT_PARTIES).extract(report)
+    assert (found.actor, found.intercepted) == (actor, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        (
+            "A fuel depot in Feodosia caught fire after a drone attack, the Moscow-installed authorities said.",
+            "UA",
+        ),
+        # Near miss: a party's own confirmation of a strike in the other's country is its own.
+        ("Ukraine's General Staff confirmed the strike on a fuel depot in Bryansk.", "UA"),
+    ],
+)
+def test_the_authorities_holding_a_place_tell_of_an_attack_on_it(
+    extractor: Extractor, text: str, actor: str
+) -> None:
+    assert one(extractor, text).actor == actor
+
+
+def test_a_governments_first_accusation_is_no_place(extractor: Extractor) -> None:
+    text = (
+        "A fire broke out at the Ilsky oil refinery after what Russian officials said was a Ukrainian "
+        "drone attack, Moscow's first accusation of a breach of the pause."
+    )
+    assert [o.place_code for o in read(extractor, text)] == ["RU-KDA"]
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Moscow accuses Kyiv over Krasnodar refinery", "Krasnodar region"),
+        # Near miss: a town of the region that is not its namesake refines it.
+        ("Moscow accuses Kyiv over Tuapse refinery", "Tuapse"),
+    ],
+)
+def test_a_headline_namesake_of_the_region_is_no_town(extractor: Extractor, title: str, name: str) -> None:
+    text = "Ukrainian drones attacked an oil refinery in the Krasnodar region at the weekend."
+    assert one(extractor, text, title=title).place_name == name
+
+
+def test_what_was_not_hit_is_no_target() -> None:
+    assert targets_of("They hit a station, not a power plant, so they will say they kept their word") == ()
+    # Near miss: what was hit stays a target.
+    assert targets_of("Drones hit a power plant, not a school.") == ("energy",)
+
+
+def test_a_quote_opened_with_a_straight_apostrophe_starts_a_sentence() -> None:
+    from service.extract.sentences import split_sentences
+
+    text = "Shelling hit Donetsk on Jan. 1. 'Our units did not open fire,' the statement said."
+    assert len(split_sentences(text)) == 2
+
+
+def test_a_denial_that_names_the_claim_after_its_verdict_restates_it(extractor: Extractor) -> None:
+    text = (
+        "The ministry rejected as a 'staged provocation' Kyiv's claims that Russian aircraft bombed "
+        "a residential building in Zaporizhzhia on Wednesday afternoon."
+    )
+    report = ReportInput("rss", "https://news.example/a", "Statement", text, MORNING, {}, "RU")
+    found = sorted((o.actor, o.voice, o.denial) for o in extractor.extract(report))
+    assert found == [("RU", "RU", True), ("RU", "UA", False)]
+
+
+def test_an_attack_noun_with_its_date_dates_the_attack(extractor: Extractor) -> None:
+    text = (
+        "Satellite images taken on Sunday show destroyed conveyor galleries at the grain terminal in "
+        "Novorossiysk port, damage that analysts attribute to a Ukrainian drone strike on 24 October."
+    )
+    found = one(extractor, text)
+    assert found.occurred_start == datetime(2025, 10, 24, tzinfo=ZoneInfo("Europe/Moscow")).astimezone(UTC)
+
+
+def test_reports_the_side_said_to_be_hit_calls_untrue_tell_of_nothing(extractor: Extractor) -> None:
+    text = (
+        "Reports of a new drone attack on the Novorossiysk port overnight are untrue, the Krasnodar "
+        "krai operational headquarters said."
+    )
+    assert read(extractor, text, voice="RU") == []

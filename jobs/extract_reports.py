@@ -32,11 +32,12 @@ class ExtractResult:
     failed: int = 0
 
 
-def invalidate_old_versions(session: Session) -> int:
-    """After an extractor upgrade, every report extracted by an older version is due again."""
+def invalidate_old_versions(session: Session, version: str = EXTRACTOR_VERSION) -> int:
+    """After an extractor upgrade (or a party of a new country), every report extracted by
+    another ``version`` is due again."""
     result = session.execute(
         update(Report)
-        .where(Report.extracted_with.is_not(None), Report.extracted_with != EXTRACTOR_VERSION)
+        .where(Report.extracted_with.is_not(None), Report.extracted_with != version)
         .values(extracted_with=None)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
@@ -130,7 +131,7 @@ def _extract_batch(session: Session, extractor: Extractor) -> ExtractResult:
         values.extend(
             (
                 report.id,
-                EXTRACTOR_VERSION,
+                extractor.version,
                 o.actor,
                 o.voice,
                 o.action,
@@ -159,7 +160,7 @@ def _extract_batch(session: Session, extractor: Extractor) -> ExtractResult:
     if values:
         copy_rows(session, "observations", _COLUMNS, values)
     session.execute(
-        update(Report).where(Report.id == any_(ids_param)).values(extracted_with=EXTRACTOR_VERSION)
+        update(Report).where(Report.id == any_(ids_param)).values(extracted_with=extractor.version)
     )
     result.observations = len(values)
     return result

@@ -64,7 +64,7 @@ def prepare(rt: Runtime) -> None:
     with rt.sessions.begin() as session:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK_KEY})
         changes = sync_settings(session, rt.settings, now=datetime.now(tz=UTC))
-        stale = invalidate_old_versions(session)
+        stale = invalidate_old_versions(session, rt.extractor.version)
     for section, change in changes.items():
         if change.added or change.changed or change.retired:
             logger.info(

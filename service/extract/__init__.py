@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from service.extract.acled import AcledExtractor
+from service.extract.gazetteer_build import CORE_COUNTRIES
 from service.extract.gdelt import GdeltExtractor
 from service.extract.news import NewsExtractor
 from service.extract.parties import DEFAULT_PARTIES, PartyLexicon
@@ -43,7 +44,11 @@ class Extractor:
 
     def __init__(self, parties: Sequence[Party], *, gazetteer: Gazetteer | None = None) -> None:
         self.parties = tuple(parties) or DEFAULT_PARTIES
-        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.default()
+        # The parties' own countries are where their attacks are told of: their towns must be known.
+        countries = sorted({p.country.upper() for p in self.parties if p.country} - set(CORE_COUNTRIES))
+        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.default(countries)
+        #: Stored with every observation: the code's version, and the countries it knows towns of.
+        self.version = EXTRACTOR_VERSION + (f"+{'-'.join(countries)}" if countries else "")
         lexicon = PartyLexicon(self.parties)
         self._news = NewsExtractor(lexicon, self.gazetteer)
         self._acled = AcledExtractor(lexicon, self.gazetteer)

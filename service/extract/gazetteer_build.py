@@ -30,7 +30,9 @@ logger = logging.getLogger(__name__)
 #: Bump whenever the layout or the building rules change: old cache files are then ignored.
 INDEX_FORMAT = 3
 
-_SCOPE = ("UA", "RU")
+#: Countries whose settlements always come with their ISO 3166-2 divisions.
+CORE_COUNTRIES = ("UA", "RU")
+_SCOPE = CORE_COUNTRIES
 #: A place this big keeps a name that is also an English word ("Perm").
 _COMMON_WORD_MIN_POPULATION = 50_000
 _FOREIGN_CITY_MIN_POPULATION = 500_000
@@ -221,13 +223,19 @@ def _place_row(name: str, code: str | None, record: dict[str, Any], kind: str, p
     ]
 
 
-def build_index() -> dict[str, Any]:
-    """Build the index from the installed gazetteer packages (takes a few seconds)."""
+def build_index(countries: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Build the index from the installed gazetteer packages (takes a few seconds).
+
+    Settlements of Ukraine and Russia come with their ISO 3166-2 divisions; those of the
+    ``countries`` also given (the countries of configured parties) come with their country
+    and coordinates only, since GeoNames numbers their divisions in its own scheme.
+    """
     import pycountry
 
+    scope = {*_SCOPE, *countries}
     builder = _Builder(_common_words())
     cities = _load_geonames("cities500.json")
-    in_scope = [r for r in cities.values() if r["countrycode"] in _SCOPE]
+    in_scope = [r for r in cities.values() if r["countrycode"] in scope]
     code_of = {(row.country, row.geonames_admin1): row.iso_code for row in SUBDIVISIONS}
     by_group: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for record in in_scope:
@@ -270,7 +278,7 @@ def build_index() -> dict[str, Any]:
 
     subdivision_rows, region_stems, admin_names = _add_subdivisions(builder, by_group, row_of, pycountry)
     capitals = _add_countries(builder, cities, pycountry, row_of)
-    _add_foreign_cities(builder)
+    _add_foreign_cities(builder, scope)
     builder.rank()
     return {
         "format": INDEX_FORMAT,
@@ -406,9 +414,9 @@ def _add_countries(
     return capitals
 
 
-def _add_foreign_cities(builder: _Builder) -> None:
+def _add_foreign_cities(builder: _Builder, scope: set[str]) -> None:
     for record in _load_geonames("cities15000.json").values():
-        if record["countrycode"] in _SCOPE or record["population"] < _FOREIGN_CITY_MIN_POPULATION:
+        if record["countrycode"] in scope or record["population"] < _FOREIGN_CITY_MIN_POPULATION:
             continue
         if not _usable_alias(record["name"], primary=True):
             continue

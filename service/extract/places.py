@@ -20,12 +20,12 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Set
-from typing import NamedTuple
+from collections.abc import Iterable, Set
+from typing import ClassVar, NamedTuple
 
 from service.extract import place_context as ctx
 from service.extract.facilities import FACILITY_SUFFIX, host_of
-from service.extract.gazetteer_build import name_key
+from service.extract.gazetteer_build import CORE_COUNTRIES, name_key
 from service.extract.gazetteer_cache import load_index
 from service.extract.place_lookup import IndexLookups
 from service.extract.place_types import Place, PlaceMention
@@ -68,19 +68,27 @@ class _Raw:
 
 
 class Gazetteer(IndexLookups):
-    """Name index over Ukrainian and Russian places, their divisions and the world's countries."""
+    """Name index over Ukrainian and Russian places, their divisions, the world's countries and
+    big cities, and the settlements of any other countries asked for."""
 
-    _default: Gazetteer | None = None
+    _defaults: ClassVar[dict[tuple[str, ...], Gazetteer]] = {}
     _lock = threading.Lock()
 
     @classmethod
-    def default(cls) -> Gazetteer:
-        """The process-wide gazetteer, loaded from the cache (built there on first use)."""
-        if cls._default is None:
+    def default(cls, countries: Iterable[str] = ()) -> Gazetteer:
+        """The process-wide gazetteer, loaded from the cache (built there on first use).
+
+        ``countries`` (ISO 3166-1 alpha-2) have their settlements named too, beside
+        Ukraine's and Russia's: the countries of the configured parties.
+        """
+        scope = tuple(sorted({c.upper() for c in countries} - set(CORE_COUNTRIES)))
+        found = cls._defaults.get(scope)
+        if found is None:
             with cls._lock:
-                if cls._default is None:
-                    cls._default = cls(load_index())
-        return cls._default
+                found = cls._defaults.get(scope)
+                if found is None:
+                    found = cls._defaults[scope] = cls(load_index(countries=scope))
+        return found
 
     # -- finding names in text ------------------------------------------------------------
 

@@ -43,6 +43,7 @@ BLIND3 = ROOT / "tests" / "corpus" / "blind3"
 BLIND4 = ROOT / "tests" / "corpus" / "blind4"
 BLIND5 = ROOT / "tests" / "corpus" / "blind5"
 BLIND6 = ROOT / "tests" / "corpus" / "blind6"
+BLIND8 = ROOT / "tests" / "corpus" / "blind8"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 DEV = SHARED_EVAL / "dev"
 SCORE_PY = SHARED_EVAL / "score.py"
@@ -174,9 +175,16 @@ BLIND5_GAP = (
     "party) for the first only, so the second reads as a merge and the first as a split; the "
     "figures and every miss, false positive, split and merge follow"
 )
+BLIND8_GAP = (
+    "blind8 (the Israel-Hezbollah ceasefire, parties from its own configuration) is far below "
+    "the bar: towns of countries other than Ukraine and Russia are known by country only, so an "
+    "area given as a division (IL-Z, Israel's Northern District) matches no news report, and "
+    "villages under 500 inhabitants and disputed places (Shebaa Farms, Mount Dov) are not in the "
+    "gazetteer at all; the figures and every miss, false positive, split and merge follow"
+)
 # Corpora that may still fall short of the bar, each with the reason shown when it does.
-GAPS = {BLIND4: BLIND4_GAP, BLIND5: BLIND5_GAP}
-BLINDS = (BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6)
+GAPS = {BLIND4: BLIND4_GAP, BLIND5: BLIND5_GAP, BLIND8: BLIND8_GAP}
+BLINDS = (BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BLIND8)
 
 
 def shortfalls(result: Mapping[str, Any]) -> list[str]:
@@ -252,6 +260,7 @@ def test_detection_quality(
         pytest.param(BLIND4, 40, 60, id="blind4"),
         pytest.param(BLIND5, 40, 60, id="blind5"),
         pytest.param(BLIND6, 40, 60, id="blind6"),
+        pytest.param(BLIND8, 35, 55, id="blind8"),
     ],
 )
 def test_corpus_labels_cover_every_report_and_explain_every_negative(

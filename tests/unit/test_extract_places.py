@@ -346,7 +346,7 @@ def test_place_is_frozen_and_typed(gazetteer: Gazetteer) -> None:
         place.code = "UA-32"  # type: ignore[misc]
 
 
-def _tiny_index() -> dict[str, Any]:
+def _tiny_index(countries: tuple[str, ...] = ()) -> dict[str, Any]:
     return {
         "format": INDEX_FORMAT,
         "places": [["Testville", "UA-30", "UA", 50.0, 30.0, "Europe/Kyiv", "city", 1000, -1]],
@@ -364,9 +364,9 @@ def test_index_is_built_once_then_read_from_the_cache(
 ) -> None:
     builds: list[int] = []
 
-    def fake_build() -> dict[str, Any]:
+    def fake_build(countries: tuple[str, ...] = ()) -> dict[str, Any]:
         builds.append(1)
-        return _tiny_index()
+        return _tiny_index(countries)
 
     monkeypatch.setattr(gazetteer_cache, "build_index", fake_build)
     first = gazetteer_cache.load_index(tmp_path)
@@ -453,3 +453,22 @@ def test_a_plant_in_its_own_town_and_the_town_itself_stay_the_town(
 ) -> None:
     [mention] = gazetteer.find(text)
     assert mention.text == name
+
+
+def test_the_towns_of_a_configured_partys_country_are_known_by_country() -> None:
+    from service.extract import Extractor
+    from service.records import Party
+
+    parties = (
+        Party("IL", "Israel", ("Israel Defense Forces", "IDF"), "IL"),
+        Party("HZ", "Hezbollah", ("Islamic Resistance in Lebanon",), "LB"),
+    )
+    extractor = Extractor(parties)
+    [mention] = extractor.gazetteer.find("An Israeli drone struck a car in Bint Jbeil.")
+    assert (mention.text, mention.place.country, mention.place.code) == ("Bint Jbeil", "LB", None)
+    assert mention.place.latitude is not None
+    # Observations say which towns the extractor knew: a party of a new country re-extracts.
+    assert extractor.version.endswith("+IL-LB")
+    # Near miss: without such a party only Ukraine's and Russia's towns (and the world's big
+    # cities) are known.
+    assert Gazetteer.default().find("An Israeli drone struck a car in Bint Jbeil.") == []

@@ -21,14 +21,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from service.extract.gazetteer_codes import CITY_DISTRICTS, SUBDIVISIONS
+from service.extract.gazetteer_codes import CITY_DISTRICTS, EXTRA_NAMES, SUBDIVISIONS
 
 __all__ = ["INDEX_FORMAT", "build_index", "name_key"]
 
 logger = logging.getLogger(__name__)
 
 #: Bump whenever the layout or the building rules change: old cache files are then ignored.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 #: Countries whose settlements always come with their ISO 3166-2 divisions.
 CORE_COUNTRIES = ("UA", "RU")
@@ -276,6 +276,12 @@ def build_index(countries: tuple[str, ...] = ()) -> dict[str, Any]:
                     continue
                 builder.add_name(name, idx, population=pop, primary=n == 0 or name_key(name) == own_key)
 
+    for country, admin1, name, aliases in EXTRA_NAMES:
+        for record in by_group.get((country, admin1), []):
+            if record["name"] == name:
+                for alias in aliases:
+                    idx = row_of[record["geonameid"]]
+                    builder.add_name(alias, idx, population=int(record["population"]), check_words=False)
     subdivision_rows, region_stems, admin_names = _add_subdivisions(builder, by_group, row_of, pycountry)
     capitals = _add_countries(builder, cities, pycountry, row_of)
     _add_foreign_cities(builder, scope)

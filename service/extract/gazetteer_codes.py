@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["CITY_DISTRICTS", "SUBDIVISIONS", "SubdivisionRow"]
+__all__ = ["CITY_DISTRICTS", "EXTRA_NAMES", "SUBDIVISIONS", "SubdivisionRow"]
 
 
 class SubdivisionRow(NamedTuple):
@@ -261,4 +261,12 @@ CITY_DISTRICTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     ("05", "Mariupol", ("Kalmiuskyi", "Livoberezhnyi", "Prymorskyi", "Tsentralnyi")),
     ("14", "Luhansk", ("Artemivskyi", "Zhovtnevyi", "Kamianobridskyi", "Leninskyi")),
+)
+
+
+#: Names news uses that GeoNames does not hold for a place: (country, GeoNames admin1, the
+#: place's GeoNames name, the other names). The port town GeoNames calls Pivdenne (Odesa
+#: oblast) is Pivdennyi since 2016, formerly Yuzhne, and Yuzhny in Russian copy.
+EXTRA_NAMES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("UA", "17", "Pivdenne", ("Pivdennyi", "Yuzhne", "Yuzhny", "Yuzhnyy")),
 )

@@ -333,7 +333,7 @@ class NewsExtractor:
         """Place, time and actor for incidents whose sentence did not say them."""
         for draft in drafts:
             if draft.place is None:
-                draft.place = fallback_place(ctx, draft.quote_start)
+                draft.place = fallback_place(ctx, draft.quote_start, draft.quote_end)
             elif draft.place.place.kind == "subdivision" and (
                 title_place := self._places.title_refines(ctx, draft.place)
             ):

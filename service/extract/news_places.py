@@ -61,6 +61,8 @@ _DATELINE = re.compile(
     r"\s*[-–—]+\s+"
 )
 _CLOCK_AFTER = re.compile(r"\s+(?:time|standard time|summer time)\b", re.IGNORECASE)
+# "Moscow-installed officials": the government that put them there, not a place.
+_INSTALLED_AFTER = re.compile(r"-(?:installed|appointed|backed)\b", re.IGNORECASE)
 
 
 class PlaceReader:
@@ -161,6 +163,7 @@ def located(
         if not p.looks_like_government
         and not _overlaps((p.start, p.end), party_spans)
         and not _CLOCK_AFTER.match(text, p.end)
+        and not _INSTALLED_AFTER.match(text, p.end)
     ]
 
 
@@ -175,8 +178,13 @@ def report_zone(places: Sequence[PlaceMention]) -> ZoneInfo:
     return _UTC
 
 
-def fallback_place(ctx: NewsContext, before: int) -> PlaceMention | None:
-    """The nearest place named earlier in the text, else the title's, else the first in the text."""
+def fallback_place(ctx: NewsContext, before: int, end: int | None = None) -> PlaceMention | None:
+    """A place the sentence names where its speaker is ("officials in occupied Luhansk said"), else
+    the nearest place named earlier in the text, else the title's, else the first in the text."""
+    if end is not None:
+        own = [p for p in ctx.places if before <= p.start < end]
+        if own:
+            return own[0]
     earlier = [p for p in ctx.places if p.start < before]
     if earlier:
         return earlier[-1]

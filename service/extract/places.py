@@ -109,7 +109,7 @@ class Gazetteer(IndexLookups):
             context_raws = self._scan(context)
             self._spread_plural_regions(context, context_raws)
             self._resolve(context, context_raws, hinted_codes, hinted)
-        self._resolve(text, raws, set(), set(), hinted)
+        self._resolve(text, raws, set(), set(), hinted, hinted_codes)
         self._place_plants(text, raws)
         mentions = []
         for raw in raws:
@@ -217,7 +217,13 @@ class Gazetteer(IndexLookups):
                 j -= 1
 
     def _resolve(
-        self, text: str, raws: list[_Raw], evidence: set[str], named: set[int], hinted: Set[int] = frozenset()
+        self,
+        text: str,
+        raws: list[_Raw],
+        evidence: set[str],
+        named: set[int],
+        hinted: Set[int] = frozenset(),
+        hinted_codes: Set[str] = frozenset(),
     ) -> None:
         """Settle each name's place; ``evidence`` (codes) and ``named`` (places) grow as names settle.
 
@@ -234,10 +240,14 @@ class Gazetteer(IndexLookups):
             if raw.place is not None:
                 continue
             qualifier = self._qualifier(text, raws, k)
-            idx = self._choose(raw, raws, qualifier, evidence, named, capital, hinted)
+            idx = self._choose(raw, raws, qualifier, evidence, named, capital, hinted, hinted_codes)
             if idx is not None:
                 raw.place = self._settle(raw, idx, text)
-            elif qualifier is not None and qualifier.code and self._is_district(raw.candidates[0]):
+            elif (
+                qualifier is not None
+                and qualifier.code
+                and (raw.district or self._is_district(raw.candidates[0]))
+            ):
                 raw.place = Place(
                     f"{text[raw.start : raw.end]}, {qualifier.name}",
                     qualifier.code,
@@ -323,14 +333,26 @@ class Gazetteer(IndexLookups):
         named: set[int],
         capital: bool,
         hinted: Set[int] = frozenset(),
+        hinted_codes: Set[str] = frozenset(),
     ) -> int | None:
         candidates = raw.candidates
         if qualifier is not None:
             inside = [c for c in candidates if self._inside(c, qualifier)]
-            if inside or self._is_district(candidates[0]):
+            # "the Krasnoarmeysky district of Volgograd": a district of that city, not the raion
+            # of a town of the same name elsewhere.
+            of_a_city = raw.district and qualifier.kind in ("city", "town")
+            if inside or self._is_district(candidates[0]) or of_a_city:
                 return inside[0] if inside else None
+        towns = [c for c in candidates if not self._is_district(c)]
+        if not raw.district and towns and len(towns) < len(candidates):
+            # A bare name that is a town as well as some city's district ("Pivdennyi"): the town.
+            candidates = towns
         if not any(self._is_district(c) for c in candidates):
-            supported = [c for c in candidates if self._rows[c][1] in evidence]
+            # A division the text names, else one the headline names ("Kharkiv oblast: KAB strike
+            # on Zolochiv"), else the biggest namesake.
+            supported = [c for c in candidates if self._rows[c][1] in evidence] or [
+                c for c in candidates if self._rows[c][1] in hinted_codes
+            ]
             return supported[0] if supported else candidates[0]
         parents = {self._rows[c][8] for c in candidates if self._is_district(c)}
         # A city named in the text, else a division named in the text, decides.

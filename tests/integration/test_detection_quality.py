@@ -43,6 +43,7 @@ BLIND3 = ROOT / "tests" / "corpus" / "blind3"
 BLIND4 = ROOT / "tests" / "corpus" / "blind4"
 BLIND5 = ROOT / "tests" / "corpus" / "blind5"
 BLIND6 = ROOT / "tests" / "corpus" / "blind6"
+BLIND7 = ROOT / "tests" / "corpus" / "blind7"
 BLIND8 = ROOT / "tests" / "corpus" / "blind8"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 DEV = SHARED_EVAL / "dev"
@@ -162,11 +163,11 @@ def describe(name: str, result: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-BLIND4_GAP = (
-    "blind4 is not yet at the bar (no split incident): Pivdennyi, the port town renamed from "
-    "Yuzhne in 2016, is not in the gazetteer under its new name, so the reports that name it "
-    "and the ACLED row that gives Yuzhne split; the figures and every miss, false positive, "
-    "split and merge follow"
+BLIND7_GAP = (
+    "blind7 is not yet at the bar (no split incident): an outlet's correction ('an earlier "
+    "version of our report said the train was hit near Balakliia; it was near Shevchenkove') is "
+    "read as another report of the wrong place, 30 km from the right one; the figures and every "
+    "miss, false positive, split and merge follow"
 )
 BLIND5_GAP = (
     "blind5 is not yet at the bar (no split or merged incident): a governor's post tells of a "
@@ -183,8 +184,8 @@ BLIND8_GAP = (
     "gazetteer at all; the figures and every miss, false positive, split and merge follow"
 )
 # Corpora that may still fall short of the bar, each with the reason shown when it does.
-GAPS = {BLIND4: BLIND4_GAP, BLIND5: BLIND5_GAP, BLIND8: BLIND8_GAP}
-BLINDS = (BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BLIND8)
+GAPS = {BLIND5: BLIND5_GAP, BLIND7: BLIND7_GAP, BLIND8: BLIND8_GAP}
+BLINDS = (BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BLIND7, BLIND8)
 
 
 def shortfalls(result: Mapping[str, Any]) -> list[str]:
@@ -260,6 +261,7 @@ def test_detection_quality(
         pytest.param(BLIND4, 40, 60, id="blind4"),
         pytest.param(BLIND5, 40, 60, id="blind5"),
         pytest.param(BLIND6, 40, 60, id="blind6"),
+        pytest.param(BLIND7, 40, 60, id="blind7"),
         pytest.param(BLIND8, 35, 55, id="blind8"),
     ],
 )

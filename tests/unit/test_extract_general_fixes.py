@@ -900,3 +900,12 @@ def test_reports_the_side_said_to_be_hit_calls_untrue_tell_of_nothing(extractor:
         "krai operational headquarters said."
     )
     assert read(extractor, text, voice="RU") == []
+
+
+def test_the_speakers_own_place_before_the_headlines_installing_capital(extractor: Extractor) -> None:
+    found = one(
+        extractor,
+        "Russian-installed officials in occupied Luhansk said Ukrainian drones hit the city early on Saturday.",
+        title="Moscow-installed officials accuse Kyiv of drone attack",
+    )
+    assert (found.actor, found.place_name, found.place_code) == ("UA", "Luhansk", "UA-09")

@@ -472,3 +472,32 @@ def test_the_towns_of_a_configured_partys_country_are_known_by_country() -> None
     # Near miss: without such a party only Ukraine's and Russia's towns (and the world's big
     # cities) are known.
     assert Gazetteer.default().find("An Israeli drone struck a car in Bint Jbeil.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "code"),
+    [
+        # A district "of" a city is that city's, not the raion of a namesake town elsewhere.
+        ("Debris fell in the Krasnoarmeysky district of Volgograd.", "Krasnoarmeysky district", "RU-VGG"),
+        # A bare name that is a town as well as some city's district is the town.
+        ("The enemy struck the port of Pivdennyi.", "Pivdennyi", "UA-51"),
+        # Names news uses that GeoNames lacks: the renamed port town, in Russian copy too.
+        ("A strike on the port of Yuzhny in Odessa region.", "Yuzhny", "UA-51"),
+        # Near miss: a bare district name shared by many cities stays undecided.
+        ("Shelling hit Dniprovskyi.", "Dniprovskyi", None),
+    ],
+)
+def test_districts_of_cities_and_towns_of_the_same_name(
+    gazetteer: Gazetteer, text: str, written: str, code: str | None
+) -> None:
+    assert _mention(gazetteer, text, written).place.code == code
+
+
+@pytest.mark.parametrize(
+    ("context", "code"), [("Kharkiv oblast: KAB strike", "UA-63"), ("KAB strike", "UA-46")]
+)
+def test_a_headline_division_decides_between_namesake_towns(
+    gazetteer: Gazetteer, context: str, code: str
+) -> None:
+    [mention] = gazetteer.find("The occupiers struck Zolochiv with a guided bomb.", context=context)
+    assert mention.place.code == code

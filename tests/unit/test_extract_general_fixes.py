@@ -56,6 +56,14 @@ def read(
     return [o for o in found if not (o.negated or o.historical or o.denial or o.hypothetical)]
 
 
+def who_says_what(
+    extractor: Extractor, text: str, voice: str = "independent"
+) -> list[tuple[str | None, str, bool]]:
+    """(attacker, voice, is a denial) of every observation, denials and negations included, sorted."""
+    report = ReportInput("rss", "https://news.example/a", "Statement", text, MORNING, {}, voice)
+    return sorted((o.actor, o.voice, o.denial) for o in extractor.extract(report))
+
+
 def one(extractor: Extractor, text: str, **kwargs: Any) -> Observation:
     found = read(extractor, text, **kwargs)
     assert len(found) == 1, found
@@ -692,20 +700,11 @@ def test_a_claim_restated_in_full_by_the_accused_is_the_accusers_allegation(extr
         "The Ministry of Defence categorically rejects the claims of the Kyiv regime that Russian "
         "units struck an evacuation minibus in Kherson on Saturday."
     )
-    report = ReportInput("rss", "https://news.example/a", "Statement", text, MORNING, {}, "RU")
-    found = extractor.extract(report)
-    assert sorted((o.actor, o.voice, o.denial) for o in found) == [("RU", "RU", True), ("RU", "UA", False)]
+    assert who_says_what(extractor, text, "RU") == [("RU", "RU", True), ("RU", "UA", False)]
     # Near miss: a claim denied without being restated is only denied.
-    report = ReportInput(
-        "rss",
-        "https://news.example/b",
-        "Statement",
-        "The ministry denied reports of a strike on Kherson.",
-        MORNING,
-        {},
-        "RU",
-    )
-    assert [(o.actor, o.denial) for o in extractor.extract(report)] == [("RU", True)]
+    assert who_says_what(extractor, "The ministry denied reports of a strike on Kherson.", "RU") == [
+        ("RU", "RU", True)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -776,8 +775,7 @@ def test_a_partys_claims_named_by_its_adjective_make_it_the_accuser(extractor: E
         "Ukraine's military intelligence rejected Russian claims that a Ukrainian drone hit the "
         "Zaporizhzhia nuclear power plant at 06:40."
     )
-    report = ReportInput("rss", "https://news.example/a", "Headline", text, MORNING, {}, "independent")
-    found = sorted((o.actor, o.voice, o.denial) for o in extractor.extract(report))
+    found = who_says_what(extractor, text, "independent")
     assert found == [("UA", "RU", False), ("UA", "UA", True)]
 
 
@@ -880,8 +878,7 @@ def test_a_denial_that_names_the_claim_after_its_verdict_restates_it(extractor: 
         "The ministry rejected as a 'staged provocation' Kyiv's claims that Russian aircraft bombed "
         "a residential building in Zaporizhzhia on Wednesday afternoon."
     )
-    report = ReportInput("rss", "https://news.example/a", "Statement", text, MORNING, {}, "RU")
-    found = sorted((o.actor, o.voice, o.denial) for o in extractor.extract(report))
+    found = who_says_what(extractor, text, "RU")
     assert found == [("RU", "RU", True), ("RU", "UA", False)]
 
 

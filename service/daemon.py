@@ -88,13 +88,29 @@ def run_cycle(rt: Runtime) -> None:
 
 
 def run_daemon(rt: Runtime) -> int:
+    running: list[BlockingScheduler] = []
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        logger.info("received %s; stopping", signal.Signals(signum).name)
+        rt.stopping.set()
+        for scheduler in running:
+            if scheduler.running:  # else the watch job below stops it as soon as it runs
+                scheduler.shutdown(wait=False)
+
+    # First of all: a stop asked for while the daemon starts (migrating, loading its gazetteer)
+    # is a clean stop too, not a death by the signal's default action.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     prepare(rt)
     # Built now rather than at the first extraction, then set apart from the collector:
     # the gazetteer is most of the process's objects, and each full collection walked it.
     rt.extractor  # noqa: B018
     gc.collect()
     gc.freeze()
-    executor = ThreadPoolExecutor(max_workers=len(JOBS))
+    if rt.stopping.is_set():
+        logger.info("daemon stopped before it started its jobs")
+        return 0
+    executor = ThreadPoolExecutor(max_workers=len(JOBS) + 1)  # and the stop watch
     scheduler = BlockingScheduler(
         timezone=UTC,
         executors={"default": executor},
@@ -123,15 +139,17 @@ def run_daemon(rt: Runtime) -> int:
     # Alerts committed by another replica wake this one's delivery job too.
     listener = start_delivery_listener(rt)
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        logger.info("received %s; stopping", signal.Signals(signum).name)
-        rt.stopping.set()
-        scheduler.shutdown(wait=False)
+    def watch_for_stop() -> None:
+        # A stop that came after the jobs were set up but before the scheduler ran.
+        if rt.stopping.is_set() and scheduler.running:
+            scheduler.shutdown(wait=False)
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    scheduler.add_job(
+        watch_for_stop, "interval", seconds=1, id="watch-for-stop", next_run_time=datetime.now(tz=UTC)
+    )
     metrics = _start_metrics(rt)
     logger.info("daemon started", extra={"worker": rt.worker_id, "jobs": [s.id for s in JOBS]})
+    running.append(scheduler)
     scheduler.start()
     # Jobs notice `stopping` between units of work; give them a moment to commit.
     finished = threading.Event()

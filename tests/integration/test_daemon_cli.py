@@ -91,6 +91,34 @@ def test_daemon_stops_cleanly_on_sigterm(fresh_database: str) -> None:
             process.kill()
 
 
+def test_a_stop_asked_for_while_the_daemon_starts_is_a_clean_stop(fresh_database: str) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service", "--config", str(EXAMPLE), "run"],
+        env=environment(fresh_database),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        seen = []
+        # Logged while the daemon brings the database in line with its configuration, before it
+        # loads its gazetteer and starts its jobs.
+        for line in process.stderr:
+            seen.append(line)
+            if "configuration synced" in line:
+                break
+        else:
+            pytest.fail("the daemon never synced its configuration:\n" + "".join(seen))
+        process.send_signal(signal.SIGTERM)
+        _, rest = process.communicate(timeout=30)
+        assert process.returncode == 0, "".join(seen) + rest
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
 def test_database_down_at_start_is_a_clear_error_not_a_traceback() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "service", "--config", str(EXAMPLE), "run"],

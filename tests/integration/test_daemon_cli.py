@@ -62,15 +62,20 @@ def test_sql_command_runs_one_query(fresh_database: str) -> None:
     assert result.stdout.splitlines() == ["answer", "42"]
 
 
-def test_daemon_stops_cleanly_on_sigterm(fresh_database: str) -> None:
-    process = subprocess.Popen(
+def start_daemon(database_url: str) -> subprocess.Popen[str]:
+    """``ceasefire-tracker run`` on the example, its output piped."""
+    return subprocess.Popen(
         [sys.executable, "-m", "service", "--config", str(EXAMPLE), "run"],
-        env=environment(fresh_database),
+        env=environment(database_url),
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_daemon_stops_cleanly_on_sigterm(fresh_database: str) -> None:
+    process = start_daemon(fresh_database)
     try:
         deadline = time.monotonic() + 30
         with psycopg.connect(psycopg_dsn(fresh_database), autocommit=True) as conn:
@@ -92,14 +97,7 @@ def test_daemon_stops_cleanly_on_sigterm(fresh_database: str) -> None:
 
 
 def test_a_stop_asked_for_while_the_daemon_starts_is_a_clean_stop(fresh_database: str) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service", "--config", str(EXAMPLE), "run"],
-        env=environment(fresh_database),
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_daemon(fresh_database)
     try:
         assert process.stderr is not None
         seen = []

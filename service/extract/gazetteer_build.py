@@ -32,7 +32,6 @@ INDEX_FORMAT = 4
 
 #: Countries whose settlements always come with their ISO 3166-2 divisions.
 CORE_COUNTRIES = ("UA", "RU")
-_SCOPE = CORE_COUNTRIES
 #: A place this big keeps a name that is also an English word ("Perm").
 _COMMON_WORD_MIN_POPULATION = 50_000
 _FOREIGN_CITY_MIN_POPULATION = 500_000
@@ -232,7 +231,7 @@ def build_index(countries: tuple[str, ...] = ()) -> dict[str, Any]:
     """
     import pycountry
 
-    scope = {*_SCOPE, *countries}
+    scope = {*CORE_COUNTRIES, *countries}
     builder = _Builder(_common_words())
     cities = _load_geonames("cities500.json")
     in_scope = [r for r in cities.values() if r["countrycode"] in scope]
@@ -278,10 +277,11 @@ def build_index(countries: tuple[str, ...] = ()) -> dict[str, Any]:
 
     for country, admin1, name, aliases in EXTRA_NAMES:
         for record in by_group.get((country, admin1), []):
-            if record["name"] == name:
-                for alias in aliases:
-                    idx = row_of[record["geonameid"]]
-                    builder.add_name(alias, idx, population=int(record["population"]), check_words=False)
+            if record["name"] != name:
+                continue
+            idx, pop = row_of[record["geonameid"]], int(record["population"])
+            for alias in aliases:
+                builder.add_name(alias, idx, population=pop, check_words=False)
     subdivision_rows, region_stems, admin_names = _add_subdivisions(builder, by_group, row_of, pycountry)
     capitals = _add_countries(builder, cities, pycountry, row_of)
     _add_foreign_cities(builder, scope)
@@ -330,7 +330,7 @@ def _add_subdivisions(
     region_stems: dict[str, str] = {}
     admin_names: dict[str, str] = {}
     oblast_stems = {name_key(row.stem) for row in SUBDIVISIONS if row.kind != "city"}
-    iso_names = {s.code: s.name for cc in _SCOPE for s in pycountry.subdivisions.get(country_code=cc)}
+    iso_names = {s.code: s.name for cc in CORE_COUNTRIES for s in pycountry.subdivisions.get(country_code=cc)}
     for row in SUBDIVISIONS:
         group = by_group[(row.country, row.geonames_admin1)]
         largest = max(group, key=lambda r: r["population"])

@@ -17,6 +17,7 @@ first), followed by a few judgements that news language needs:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
@@ -274,16 +275,7 @@ class Gazetteer(IndexLookups):
             if host is None:
                 continue
             raw.end = suffix.end()
-            raw.place = Place(
-                text[raw.start : raw.end],
-                host.code,
-                host.country,
-                host.latitude,
-                host.longitude,
-                host.timezone,
-                host.kind,
-                host.population,
-            )
+            raw.place = dataclasses.replace(host, name=text[raw.start : raw.end])
 
     def _settlement(self, name: str, code: str) -> Place | None:
         for idx in self._names.get(name_key(name), []):

@@ -49,6 +49,7 @@ def _voice(source_voice: str) -> str:
 
 _COLUMNS = (
     "report_id",
+    "source_id",
     "extractor_version",
     "actor",
     "voice",
@@ -86,6 +87,7 @@ def _extract_batch(session: Session, extractor: Extractor) -> ExtractResult:
             Report.text,
             Report.published_at,
             Report.raw,
+            Report.source_id,
             Source.kind,
             Source.voice,
         )
@@ -131,6 +133,7 @@ def _extract_batch(session: Session, extractor: Extractor) -> ExtractResult:
         values.extend(
             (
                 report.id,
+                report.source_id,
                 extractor.version,
                 o.actor,
                 o.voice,

@@ -141,6 +141,47 @@ def test_due_observations_move_to_the_queue_and_new_ones_are_queued_by_the_trigg
     engine.dispose()
 
 
+def test_observations_take_their_reports_source_stored_or_inserted_without_it(
+    make_database: Callable[[], str],
+) -> None:
+    url = make_database()
+    upgrade(url=url, revision="0005")
+    engine = create_engine(normalise_url(url))
+    observation = (
+        "INSERT INTO observations (report_id, extractor_version, actor, voice, action, intercepted, targets, "
+        "occurred_start, occurred_end, precision, quote, quote_start, quote_end, confidence{extra}) "
+        "VALUES ({report}, 'v', 'RU', 'independent', 'drone', false, '{{energy}}', '2025-03-18', '2025-03-19', "
+        "'day', 'q', 0, 1, 0.9{value}) RETURNING id"
+    )
+    with engine.begin() as conn:
+        for name in ("first", "second"):
+            conn.execute(
+                text(
+                    "INSERT INTO sources (name, kind, url, voice, every_seconds) "
+                    f"VALUES ('{name}', 'rss', 'u', 'independent', 60)"
+                )
+            )
+        conn.execute(
+            text(
+                "INSERT INTO reports (id, source_id, external_id, text, fetched_at, content_hash, raw) "
+                "VALUES (1, 1, 'r', 't', now(), 'h', '{}'), (2, 2, 'r', 't', now(), 'h', '{}')"
+            )
+        )
+        stored = conn.execute(text(observation.format(report=2, extra="", value=""))).scalar_one()
+    upgrade(url=url)
+    with engine.begin() as conn:
+        left_out = conn.execute(text(observation.format(report=1, extra="", value=""))).scalar_one()
+        given = conn.execute(
+            text(observation.format(report=2, extra=", source_id", value=", 2"))
+        ).scalar_one()
+        source_of = dict(conn.execute(text("SELECT id, source_id FROM observations")).all())
+    assert source_of == {stored: 2, left_out: 1, given: 2}
+    downgrade(url=url, revision="0005")
+    with engine.connect() as conn:
+        assert "source_id" not in {c["name"] for c in inspect(conn).get_columns("observations")}
+    engine.dispose()
+
+
 @pytest.mark.parametrize("view", sorted(VIEW_COLUMNS))
 def test_views_have_the_contract_columns_first(engine, view: str) -> None:
     with engine.connect() as conn:

@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.sqltypes import NullType
 
-from db.models import Commitment, CommitmentVersion, Observation, Report, Source
+from db.models import Commitment, CommitmentVersion, Observation, Source
 from service.rules.terms import Candidate, Terms
 
 __all__ = [
@@ -108,7 +108,7 @@ def id_array(ids: Sequence[int], name: str = "ids") -> BindParameter[list[int]]:
 
 def candidate_query() -> Select[Any]:
     query: Select[Any] = select(*CANDIDATE_COLUMNS)  # type: ignore[assignment]
-    return query.join(Report, Report.id == Observation.report_id).join(Source, Source.id == Report.source_id)
+    return query.join(Source, Source.id == Observation.source_id)
 
 
 def terms_of(version: CommitmentVersion) -> Terms:

@@ -46,9 +46,14 @@ class Terms:
         return offset if offset is not None else timedelta(0)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Candidate:
-    """An observation with what the engine needs from its report."""
+    """An observation with what the engine needs from its report.
+
+    Treated as immutable, but not frozen: a frozen dataclass sets each of its
+    two dozen fields through ``object.__setattr__``, which made building one
+    cost twice as much, and a full evaluation builds one per stored observation.
+    """
 
     observation_id: int
     report_id: int
@@ -82,15 +87,13 @@ class Candidate:
 
     def __post_init__(self) -> None:
         epoch = _EPOCH if self.start.tzinfo is not None else _NAIVE_EPOCH
-        object.__setattr__(self, "span_us", ((self.start - epoch) // _US, (self.end - epoch) // _US))
-        object.__setattr__(
-            self, "place_key", (self.place_name, self.place_code, self.country, self.latitude, self.longitude)
-        )
+        self.span_us = ((self.start - epoch) // _US, (self.end - epoch) // _US)
+        self.place_key = (self.place_name, self.place_code, self.country, self.latitude, self.longitude)
         if self.latitude is None or self.longitude is None:
-            object.__setattr__(self, "radians", None)
+            self.radians = None
         else:
             lat, lon = math.radians(self.latitude), math.radians(self.longitude)
-            object.__setattr__(self, "radians", (lat, lon, math.cos(lat)))
+            self.radians = (lat, lon, math.cos(lat))
 
     @property
     def is_lead(self) -> bool:

@@ -58,6 +58,7 @@ from service.extract.places import Gazetteer, PlaceMention
 from service.extract.sentences import split_clauses, split_sentences
 from service.extract.vocabulary import (
     action_of,
+    aftermath_targets,
     blank,
     consequence_spans,
     find_trigger,
@@ -104,7 +105,8 @@ class NewsExtractor:
         context = NewsContext(report, reading, published, zone, places, mentions, title_places, dateline)
         drafts: list[Draft] = []
         others: list[Draft] = []
-        for index, (start, end) in enumerate(split_sentences(reading)):
+        sentences = split_sentences(reading)
+        for index, (start, end) in enumerate(sentences):
             try:
                 read = self._read_sentence(context, index, start, end)
             except Exception:
@@ -120,8 +122,34 @@ class NewsExtractor:
                 else:
                     merge_or_append(drafts, draft, self.gazetteer)
         self._fill_gaps(context, drafts)
+        self._aftermath(context, sentences, drafts, others)
         anchor_denials(drafts, others)
         return [to_observation(d, text) for d in (*drafts, *others)]
+
+    def _aftermath(
+        self, ctx: NewsContext, sentences: Sequence[tuple[int, int]], drafts: list[Draft], others: list[Draft]
+    ) -> None:
+        """Targets told in the sentence after an attack: "Drones struck Odesa overnight. A fire
+        broke out at a fuel depot." Only a sentence that reports nothing of its own, names no
+        party, no other place and nothing denied or negated."""
+        told = {index for draft in (*drafts, *others) for index in draft.sentences}
+        for draft in drafts:
+            following = max(draft.sentences, default=-1) + 1
+            if draft.negated or following >= len(sentences) or following in told:
+                continue
+            start, end = sentences[following]
+            sentence = ctx.text[start:end]
+            if is_negated(sentence) or any(start <= m.start < end for m in ctx.mentions):
+                continue
+            named = {p.place.name for p in ctx.places if start <= p.start < end}
+            if named - ({draft.place.place.name} if draft.place else set()):
+                continue
+            targets = [t for t in aftermath_targets(sentence) if t not in draft.targets]
+            if targets:
+                draft.targets.extend(targets)
+                draft.quote_end = end
+                draft.sentences.append(following)
+                told.add(following)
 
     def _title_places(self, title: str) -> list[PlaceMention]:
         if not title:

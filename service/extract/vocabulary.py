@@ -113,6 +113,26 @@ _CONSEQUENCE = re.compile(
 )
 
 
+# "A fire broke out at a fuel depot.", "An electrical substation was damaged.": what an attack
+# told in the sentence before did, with the thing it hit.
+_AFTERMATH = re.compile(
+    r"\b(?:fires?|blaze|ablaze|burn(?:s|ed|ing|t)?|damag(?:e|ed|es|ing)|destroy(?:ed|s)?|debris|wreckage"
+    r"|caught\s+fire|set\s+on\s+fire|went\s+up\s+in\s+flames)\b",
+    _I,
+)
+
+
+#: "no new damage to the grid", "was not damaged": an aftermath that did not happen.
+_ANY_NEGATION = re.compile(r"\b(?:no|not|none|nothing|never|neither|nor|without)\b|n[’']t\b", _I)
+
+
+def aftermath_targets(sentence: str) -> tuple[str, ...]:
+    """The targets a sentence that tells an attack's aftermath names; none for any other sentence."""
+    if _AFTERMATH.search(sentence) is None or _ANY_NEGATION.search(sentence):
+        return ()
+    return targets_of(blank(sentence, consequence_spans(sentence)))
+
+
 def consequence_spans(text: str) -> list[tuple[int, int]]:
     """Spans describing effects ("leaving 5,000 homes without power") rather than targets."""
     return [m.span() for m in _CONSEQUENCE.finditer(text)]

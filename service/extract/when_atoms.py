@@ -152,6 +152,8 @@ def _atom(m: re.Match[str]) -> Atom | None:
         return _date(groups["dpre"], groups["d"], groups["dm"], groups["dy"], groups["d2"])
     if groups["mm"] is not None:
         return _date(groups["mpre"], groups["md"], groups["mm"], groups["my"], None)
+    if groups["od"] is not None:
+        return _month_day(groups["odpre"], groups["od"])
     if groups["iso"] is not None:
         return _iso(groups)
     if groups["night"] is not None or groups["part"] is not None:
@@ -250,6 +252,14 @@ def _date(
     return Day(
         "date", year=int(year) if year else None, month=month_number, day=first, through_day=last, since=since
     )
+
+
+def _month_day(pre: str | None, day: str | None) -> Day | None:
+    """ "on the 14th": month 0, the month of publication or the one before (see the resolver)."""
+    number = int(day or 0)
+    if not 1 <= number <= 31:
+        return None
+    return Day("date", month=0, day=number, since=(pre or "").lower().startswith("since"))
 
 
 def _month_number(name: str | None) -> int | None:

@@ -85,6 +85,12 @@ _DMY = (
     r"(?:\s*(?:-|–|(?i:to|and))\s*(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?)?(?:\s+(?i:of))?\s+"
     r"(?P<dm>" + _MONTH + r")(?!\w)(?:,?\s+(?P<dy>" + _YEAR + r"))?"
 )
+# "on the 14th": a day of the month the reader knows from the date of publication. Only with
+# "the" and an ordinal, and not before a noun ("the 93rd brigade", "the 5th floor").
+_ORDINAL_DAY = (
+    r"(?P<odpre>(?i:(?:on|since|until|till|by|before|after|from)\s+)?(?i:the)\s+)(?P<od>[0-3]?\d)(?:st|nd|rd|th)"
+    r"(?=\s*[,.;:)]|\s*$|\s+(?i:at|when|as|in|after|before|around|about|into|overnight|and)\b)"
+)
 # March 22, March 22nd, 2025.
 _MDY = (
     _DATE_PRE.format(g="mpre") + r"(?P<mm>" + _MONTH + r")\s+(?P<md>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])"
@@ -151,7 +157,7 @@ def _forms(*alternatives: str) -> re.Pattern[str]:
 
 
 #: Tried where the trigger is a number.
-DIGIT_FORMS = _forms(_ISO, _CLOCK, _DMY, _YEAR_SPAN, _PAST, _AGO, _RELATIVE)
+DIGIT_FORMS = _forms(_ISO, _CLOCK, _DMY, _ORDINAL_DAY, _YEAR_SPAN, _PAST, _AGO, _RELATIVE)
 #: Tried where the trigger is a weekday.
 WEEKDAY_FORMS = _forms(_WEEKDAY)
 #: Tried where the trigger is a month.
@@ -204,7 +210,7 @@ def _trie(words: list[str]) -> str:
 _TIME_NUMBER = (
     r"\d(?=\d{3}(?!\d)|\d{0,2}(?:[:.]\d\d|\s*[-–]\s*\d|(?:st|nd|rd|th)?\s*(?:[ap]\.?m\b|[ap]\.m\.)"
     r"|(?:st|nd|rd|th)?\s+(?:[A-Z]|of\s|and\s|to\s|hours?\b|days?\b|weeks?\b|months?\b|years?\b|minutes?\b"
-    r"|hrs\b)))"
+    r"|hrs\b)|(?:st|nd|rd|th)(?=[,.;:)]|\s*$|\s+(?:at|when|as|in|after|before|around|about|into|overnight)\b)))"
 )
 #: A number or word that every time expression contains.
 TRIGGER = re.compile(

@@ -129,6 +129,8 @@ class Resolver:
             return self.context_day or today
         if day.how == "weekday":
             return self._weekday(day, after)
+        if day.month == 0:
+            return self._month_day(day.day, after)
         try:
             if day.year is not None:
                 return date(day.year, day.month, day.day)
@@ -142,6 +144,22 @@ class Resolver:
             return min(candidates, key=lambda c: abs((c - today).days))
         # A day's grace for a publication stamp that runs slightly early.
         return max(c for c in candidates if c <= today + timedelta(days=1))
+
+    def _month_day(self, number: int, after: date | None) -> date | None:
+        """A day of the month alone: the nearest such day, not after publication unless the text looks ahead."""
+        base = after or self.today
+        candidates = []
+        for shift in (-2, -1, 0, 1):
+            year, month = divmod(base.year * 12 + base.month - 1 + shift, 12)
+            try:
+                candidates.append(date(year, month + 1, number))
+            except ValueError:
+                continue  # the 31st of a shorter month
+        if after is not None:
+            return min((c for c in candidates if c >= after), default=None)
+        if self._future:
+            return min(candidates, key=lambda c: abs((c - base).days))
+        return max((c for c in candidates if c <= base + timedelta(days=1)), default=None)
 
     def _weekday(self, day: Day, after: date | None) -> date:
         today = self.today

@@ -906,3 +906,47 @@ def test_the_speakers_own_place_before_the_headlines_installing_capital(extracto
         title="Moscow-installed officials accuse Kyiv of drone attack",
     )
     assert (found.actor, found.place_name, found.place_code) == ("UA", "Luhansk", "UA-09")
+
+
+# --- what an attack hit, told in the next sentence ------------------------------------------
+
+
+def test_a_target_told_in_the_sentence_after_the_attack_is_the_attacks(extractor: Extractor) -> None:
+    text = (
+        "Russian drones struck Odesa overnight, the regional governor said. "
+        "A fire broke out at a fuel depot. Firefighters worked until morning."
+    )
+    (attack,) = read(extractor, text)
+    assert attack.place_name == "Odesa"
+    assert "energy" in attack.targets
+    # The citation carries both sentences: the second is the evidence of the target.
+    assert attack.quote.endswith("A fire broke out at a fuel depot.")
+
+
+def test_the_next_sentence_adds_to_the_targets_the_attack_named(extractor: Extractor) -> None:
+    text = (
+        "At 01:15 Russian drones struck port infrastructure in Izmail. "
+        "A fuel storage facility caught fire and one employee was injured."
+    )
+    (attack,) = read(extractor, text)
+    assert {"port", "energy"} <= set(attack.targets)
+
+
+@pytest.mark.parametrize(
+    "following",
+    [
+        # Another place's fire, a denial of damage: neither tells this attack's target.
+        "A fire broke out at a fuel depot in Kharkiv.",
+        "No energy facilities were damaged.",
+        "The grid operator reported no new damage to power lines.",
+        # A sentence that tells no aftermath.
+        "The city has a large power plant.",
+    ],
+)
+def test_the_next_sentence_gives_no_target_when_it_tells_something_else(
+    extractor: Extractor, following: str
+) -> None:
+    text = f"Russian drones struck Odesa overnight, the regional governor said. {following}"
+    odesa = [o for o in read(extractor, text) if o.place_name == "Odesa"]
+    assert odesa
+    assert [o.targets for o in odesa] == [()] * len(odesa)

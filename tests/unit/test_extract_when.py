@@ -535,3 +535,35 @@ def test_a_future_in_the_same_clause_still_points_forward() -> None:
     )
     assert span is not None
     assert span.start > published
+
+
+# --- a day of the month alone -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "day"),
+    [
+        # Wednesday 2 April: the 14th already passed is March's; the 1st is this month's.
+        ("Drones struck the substation on the 14th, officials said.", WEDNESDAY_APRIL, at(2025, 3, 14)),
+        ("The depot burned on the 1st.", WEDNESDAY_APRIL, at(2025, 4, 1)),
+        ("Since the 28th, the pause has been broken daily.", WEDNESDAY_APRIL, at(2025, 3, 28)),
+        # The 31st of the month before April does not exist in every month: March has it.
+        ("On the 31st, shelling hit the plant.", WEDNESDAY_APRIL, at(2025, 3, 31)),
+    ],
+)
+def test_a_day_of_the_month_alone_is_this_months_or_the_last(
+    text: str, published: datetime, day: datetime
+) -> None:
+    assert span_of(text, published).start == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Soldiers of the 93rd brigade shelled the town.",
+        "A drone hit the 5th floor of a building.",
+        "It was the 14th strike on the city.",
+    ],
+)
+def test_an_ordinal_before_a_noun_is_not_a_day(text: str) -> None:
+    assert [m.text for m in find_times(text, published_at=WEDNESDAY_APRIL, tz=KYIV)] == []

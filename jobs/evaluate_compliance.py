@@ -28,14 +28,8 @@ from typing import Any
 from sqlalchemy import any_, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from db.models import Citation, Commitment, EvaluationDue, Observation, Violation
-from db.queries.evidence import (
-    active_terms,
-    candidate_from_row,
-    candidate_query,
-    id_array,
-    load_candidates,
-)
+from db.models import Citation, Commitment, EvaluationDue, Violation
+from db.queries.evidence import active_terms, candidates_by_id, load_candidates
 from db.queries.incremental_evidence import load_neighbourhoods
 from db.queries.violations import ViolationWriter
 from service.rules import Match, Terms, rule_for
@@ -304,10 +298,7 @@ def _claim_batch(session: Session) -> list[Candidate]:
 
 def _candidates(session: Session, ids: Sequence[int]) -> list[Candidate]:
     # By id, apart from the claim: joined to it, the planner cannot tell it is a thousand rows.
-    if not ids:
-        return []
-    rows = session.connection().execute(candidate_query().where(Observation.id == any_(id_array(ids))))
-    return sorted((candidate_from_row(row) for row in rows.all()), key=lambda c: c.observation_id)
+    return sorted(candidates_by_id(session, ids), key=lambda c: c.observation_id)
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    any_,
     bindparam,
     or_,
     select,
@@ -28,6 +29,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.sqltypes import NullType
 
+from db.driver import compile_statement, driver_rows
 from db.models import Commitment, CommitmentVersion, Observation, Source
 from service.rules.terms import Candidate, Terms
 
@@ -38,6 +40,7 @@ __all__ = [
     "active_terms",
     "candidate_from_row",
     "candidate_query",
+    "candidates_by_id",
     "id_array",
     "load_candidates",
     "terms_of",
@@ -109,6 +112,17 @@ def id_array(ids: Sequence[int], name: str = "ids") -> BindParameter[list[int]]:
 def candidate_query() -> Select[Any]:
     query: Select[Any] = select(*CANDIDATE_COLUMNS)  # type: ignore[assignment]
     return query.join(Source, Source.id == Observation.source_id)
+
+
+#: Candidates by id, compiled once: the incremental evaluation reads them several times a pass.
+_BY_ID, _ = compile_statement(candidate_query().where(Observation.id == any_(id_array([]))))
+
+
+def candidates_by_id(session: Session, ids: Sequence[int]) -> list[Candidate]:
+    """The candidates of these observations (any order; missing ids are skipped)."""
+    if not ids:
+        return []
+    return [candidate_from_row(row) for row in driver_rows(session, _BY_ID, {"ids": list(ids)})]
 
 
 def terms_of(version: CommitmentVersion) -> Terms:
@@ -189,5 +203,5 @@ def load_candidates(
         query = query.where(
             or_(Observation.denial, Observation.targets.overlap(sorted(terms.protected_targets)))
         )
-    rows = session.connection().execute(query.order_by(Observation.id)).all()
-    return [candidate_from_row(row) for row in rows]
+    sql, params = compile_statement(query.order_by(Observation.id))
+    return [candidate_from_row(row) for row in driver_rows(session, sql, params)]

@@ -22,11 +22,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import any_, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from db.models import Observation
-from db.queries.evidence import candidate_from_row, candidate_query, id_array
+from db.driver import compile_statement, driver_rows
+from db.queries.evidence import candidates_by_id
 from service.rules import rule_for
 from service.rules.incidents import compatible
 from service.rules.terms import Candidate, Match, Terms
@@ -119,11 +119,7 @@ def _coalesce(frontier: Sequence[tuple[str, Candidate]]) -> dict[_Probe, list[tu
 
 
 def _load(session: Session, ids: Iterable[int]) -> dict[int, Candidate]:
-    wanted = sorted(ids)
-    if not wanted:
-        return {}
-    rows = session.connection().execute(candidate_query().where(Observation.id == any_(id_array(wanted))))
-    return {row[0]: candidate_from_row(row) for row in rows.all()}
+    return {c.observation_id: c for c in candidates_by_id(session, sorted(ids))}
 
 
 def _take(hood: Neighbourhood, candidate: Candidate, terms: Terms) -> bool:
@@ -148,7 +144,7 @@ def _linked_ids(session: Session, probes: Sequence[_Probe]) -> list[tuple[int, i
     """
     actors, codes, starts, ends = (list(column) for column in zip(*probes, strict=True))
     params = {"n": list(range(len(probes))), "actor": actors, "code": codes, "lo": starts, "hi": ends}
-    rows = session.connection().execute(_LINKED, {**params, "short": LONG_SPAN}).all()
+    rows = driver_rows(session, _LINKED_SQL, {**params, "short": LONG_SPAN})
     return [(row[0], row[1]) for row in rows]
 
 
@@ -195,3 +191,4 @@ _LINKED = text(
       ) o ON true
     """
 )
+_LINKED_SQL, _ = compile_statement(_LINKED)

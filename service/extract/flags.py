@@ -14,6 +14,7 @@ from functools import lru_cache
 
 __all__ = [
     "commitment_spans",
+    "correction_spans",
     "denial_offset",
     "denial_scopes",
     "has_denial",
@@ -84,6 +85,21 @@ _PAUSE_AREA = re.compile(
 def pause_area_spans(text: str) -> list[tuple[int, int]]:
     """ "The ceasefire declared in Donetsk and Zaporizhzhia oblasts": the pause's area."""
     return [m.span() for m in _PAUSE_AREA.finditer(text)]
+
+
+# "An earlier version of our report said the train was hit near Balakliia": what an outlet
+# takes back. The attack stands; the place it named there is the wrong one.
+_CORRECTION = re.compile(
+    r"\b(?:(?:an?|the)\s+(?:earlier|previous|original|initial)\s+version\s+of\s+(?:this|our|the)\s+"
+    r"(?:report|article|story|item|post|news)|(?:incorrectly|wrongly|erroneously|mistakenly)\s+"
+    r"(?:said|stated|reported|identified|named|gave|placed))\b",
+    _I,
+)
+
+
+def correction_spans(sentence: str) -> list[tuple[int, int]]:
+    """A sentence that tells what an earlier version got wrong: all of it, for its places."""
+    return [(0, len(sentence))] if _CORRECTION.search(sentence) else []
 
 
 # "Moscow has not commented on the polyclinic strike": talk about an attack told already.

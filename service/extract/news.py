@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 
 from service.extract.flags import (
     commitment_spans,
+    correction_spans,
     denial_offset,
     denial_scopes,
     is_habitual,
@@ -273,7 +274,7 @@ class NewsExtractor:
         else:
             clauses, hypothetical = unspoken, False
         target_text = blank(clauses, consequence_spans(clauses))
-        elsewhere = [*retaliation_spans(sentence), *pause_area_spans(sentence)]
+        elsewhere = [*retaliation_spans(sentence), *pause_area_spans(sentence), *correction_spans(sentence)]
         places = self._places.sentence_places(ctx, start, end, speakers, elsewhere)
         drafts = []
         located: list[tuple[PlaceMention | None, bool]] = list(places) or [(None, False)]

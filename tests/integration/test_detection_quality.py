@@ -164,10 +164,11 @@ def describe(name: str, result: Mapping[str, Any]) -> str:
 
 
 BLIND7_GAP = (
-    "blind7 is not yet at the bar (no split incident): an outlet's correction ('an earlier "
-    "version of our report said the train was hit near Balakliia; it was near Shevchenkove') is "
-    "read as another report of the wrong place, 30 km from the right one; the figures and every "
-    "miss, false positive, split and merge follow"
+    "blind7 is not yet at the bar (no split incident): an outlet corrects the place of an attack "
+    "('an earlier version of our report said the train was hit near Balakliia; it was near "
+    "Shevchenkove'); the correction is read right, but its first version stays a report of an "
+    "attack 30 km from the right place (a correction does not withdraw the report it corrects); "
+    "the figures and every miss, false positive, split and merge follow"
 )
 BLIND5_GAP = (
     "blind5 is not yet at the bar (no split or merged incident): a governor's post tells of a "

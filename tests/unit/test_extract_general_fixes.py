@@ -950,3 +950,19 @@ def test_the_next_sentence_gives_no_target_when_it_tells_something_else(
     odesa = [o for o in read(extractor, text) if o.place_name == "Odesa"]
     assert odesa
     assert [o.targets for o in odesa] == [()] * len(odesa)
+
+
+# --- an outlet's correction -------------------------------------------------------------------
+
+
+def test_the_place_a_correction_takes_back_is_not_the_attacks(extractor: Extractor) -> None:
+    text = (
+        "An earlier version of this report said that the train struck by a Russian drone on Sunday "
+        "was hit near Balakliia. According to the railway, the locomotive was hit near Shevchenkove."
+    )
+    assert {o.place_name for o in read(extractor, text)} == {"Shevchenkove"}
+
+
+def test_a_sentence_that_corrects_nothing_keeps_its_place(extractor: Extractor) -> None:
+    text = "A Russian drone hit a train near Balakliia on Sunday, the latest version of the railway's statement said."
+    assert {o.place_name for o in read(extractor, text)} == {"Balakliia"}

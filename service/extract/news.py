@@ -53,7 +53,14 @@ from service.extract.flags import (
 from service.extract.incidents import Draft, anchor_denials, merge_or_append, to_observation
 from service.extract.news_actors import ActorReader, nearest_agent
 from service.extract.news_context import Lazy, NewsContext
-from service.extract.news_places import PlaceReader, fallback_place, located, report_zone, without_dateline
+from service.extract.news_places import (
+    PlaceReader,
+    address_sections,
+    fallback_place,
+    located,
+    report_zone,
+    without_dateline,
+)
 from service.extract.parties import PartyLexicon, Speaker
 from service.extract.places import Gazetteer, PlaceMention
 from service.extract.sentences import split_clauses, split_sentences
@@ -97,7 +104,10 @@ class NewsExtractor:
         reading = without_dateline(text)
         mentions = self.lexicon.mentions(reading)
         government = [(m.start, m.end) for m in mentions if m.kind != "capital" or m.government]
-        places = located(reading, self.gazetteer.find(reading, context=report.title or ""), government)
+        # The headline and the sections of the address settle names the body leaves ambiguous
+        # ("Zolochiv" under /kharkiv/ is Kharkiv oblast's, not Lviv oblast's).
+        hints = f"{report.title or ''}. {address_sections(report.url)}"
+        places = located(reading, self.gazetteer.find(reading, context=hints), government)
         title_places = Lazy(lambda: self._title_places(report.title or ""))
         dateline = (
             self.gazetteer.find(text[: len(text) - len(reading.lstrip())]) if reading is not text else []

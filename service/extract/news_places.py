@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from service.extract.news_context import NewsContext
@@ -130,6 +131,19 @@ class PlaceReader:
         if len({(t.place.name, t.place.code) for t in inside}) != 1:
             return None
         return inside[0]
+
+
+# A one-word section of a report's address ("/kharkiv/2025/09/27/..."): outlets file reports
+# under their region. Slugs (with hyphens) only repeat the headline.
+_SECTION = re.compile(r"[a-z]{4,}")
+
+
+def address_sections(url: str | None) -> str:
+    """The one-word sections of a report's address, written as names ("Kharkiv. Odesa")."""
+    if not url:
+        return ""
+    path = urlsplit(url).path
+    return ". ".join(part.capitalize() for part in path.split("/") if _SECTION.fullmatch(part))
 
 
 def without_dateline(text: str) -> str:

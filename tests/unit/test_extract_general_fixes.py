@@ -966,3 +966,24 @@ def test_the_place_a_correction_takes_back_is_not_the_attacks(extractor: Extract
 def test_a_sentence_that_corrects_nothing_keeps_its_place(extractor: Extractor) -> None:
     text = "A Russian drone hit a train near Balakliia on Sunday, the latest version of the railway's statement said."
     assert {o.place_name for o in read(extractor, text)} == {"Balakliia"}
+
+
+# --- the section of a report's address ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        # Filed under the region: Kharkiv oblast's Zolochiv, not the larger one in Lviv oblast.
+        ("https://ova.example/kharkiv/2025/09/27/kab-strike-on-zolochiv", "UA-63"),
+        # No section names a region: the better-known town stands.
+        ("https://ova.example/news/2025/09/27/kab-strike-on-zolochiv", "UA-46"),
+    ],
+)
+def test_the_region_a_report_is_filed_under_settles_a_shared_town_name(
+    extractor: Extractor, url: str, code: str
+) -> None:
+    text = "At 14:10 the occupiers struck Zolochiv with a guided aerial bomb."
+    report = ReportInput("rss", url, "Strike on Zolochiv", text, MORNING, {}, "UA")
+    (attack,) = [o for o in extractor.extract(report) if not o.negated]
+    assert (attack.place_name, attack.place_code) == ("Zolochiv", code)

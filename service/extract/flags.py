@@ -15,6 +15,7 @@ from functools import lru_cache
 __all__ = [
     "commitment_spans",
     "correction_spans",
+    "debunked_claim",
     "denial_offset",
     "denial_scopes",
     "has_denial",
@@ -82,9 +83,13 @@ _PAUSE_AREA = re.compile(
 )
 
 
+# "Christmas ceasefire area (Zaporizhzhia and Kherson oblasts)": a heading that names the area.
+_PAUSE_AREA_HEADING = re.compile(r"\b(?i:ceasefire|cease-fire|truce|moratorium)\s+(?i:area|zone)\s*\([^)]*\)")
+
+
 def pause_area_spans(text: str) -> list[tuple[int, int]]:
     """ "The ceasefire declared in Donetsk and Zaporizhzhia oblasts": the pause's area."""
-    return [m.span() for m in _PAUSE_AREA.finditer(text)]
+    return [m.span() for pattern in (_PAUSE_AREA, _PAUSE_AREA_HEADING) for m in pattern.finditer(text)]
 
 
 # "An earlier version of our report said the train was hit near Balakliia": what an outlet
@@ -100,6 +105,20 @@ _CORRECTION = re.compile(
 def correction_spans(sentence: str) -> list[tuple[int, int]]:
     """A sentence that tells what an earlier version got wrong: all of it, for its places."""
     return [(0, len(sentence))] if _CORRECTION.search(sentence) else []
+
+
+# A fact check: "Claim: ... Verdict: False." The claim it rates false reports nothing.
+_CLAIM_OPENING = re.compile(r"\s*(?:The\s+)?Claim\s*:", _I)
+_FALSE_VERDICT = re.compile(
+    r"\b(?:Verdict|Rating|Our\s+rating|Conclusion)\s*:\s*(?:False|Fake|Not\s+true|Misleading|Mostly\s+false"
+    r"|Unproven|Unsupported|Fabricated|Debunked)\b",
+    _I,
+)
+
+
+def debunked_claim(sentence: str, text: str) -> bool:
+    """A sentence that states the claim a fact check then rates false ("Claim: ... Verdict: False")."""
+    return _CLAIM_OPENING.match(sentence) is not None and _FALSE_VERDICT.search(text) is not None
 
 
 # "Moscow has not commented on the polyclinic strike": talk about an attack told already.

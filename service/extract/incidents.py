@@ -8,6 +8,7 @@ the evidence. Denials take the place and time of the accusation they answer.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -93,8 +94,19 @@ def _absorb(into: Draft, extra: Draft) -> None:
         into.actor, into.actor_explicit = extra.actor, extra.actor_explicit
     if into.place is None and extra.place is not None:
         into.place, into.place_explicit, into.proximity = extra.place, extra.place_explicit, extra.proximity
+    elif (
+        into.place is not None
+        and extra.place is not None
+        and _narrows_place(into.place.place, extra.place.place)
+    ):
+        # "Shelling killed two in Kherson. Shells hit a market in the Dniprovskyi district": the district.
+        into.place, into.place_explicit, into.proximity = extra.place, extra.place_explicit, extra.proximity
+        into.quote_end = max(into.quote_end, extra.quote_end)
     if not into.time_explicit and extra.time_explicit:
         into.span, into.time_explicit = extra.span, True
+    elif extra.time_explicit and into.span.start <= extra.span.start and extra.span.end <= into.span.end:
+        # "... on Monday. ... shortly after 9 a.m.": the hour within the day.
+        into.span = extra.span
     if into.action == "attack":
         into.action = extra.action
     # "All the drones were intercepted" finishes the story of the attack it follows.
@@ -165,7 +177,7 @@ def to_observation(draft: Draft, text: str) -> Observation:
         action=draft.action,
         intercepted=draft.intercepted,
         targets=tuple(draft.targets),
-        place_name=mention.text if mention else None,
+        place_name=_place_name(mention),
         place_code=code,
         country=place.country if place else None,
         latitude=point.latitude if point else None,
@@ -182,6 +194,39 @@ def to_observation(draft: Draft, text: str) -> Observation:
         denial=draft.denial,
         hypothetical=draft.hypothetical,
     )
+
+
+#: How finely a kind of place pins an attack down.
+_FINENESS = {"country": 0, "subdivision": 1, "raion": 2, "district": 4}
+#: A city's district lies this close to the city's centre.
+_DISTRICT_KM = 20.0
+
+
+def _narrows_place(wide: Place, narrow: Place) -> bool:
+    """Whether ``narrow`` names a part of ``wide``: a town of its region, a district of its city."""
+    if _FINENESS.get(narrow.kind, 3) <= _FINENESS.get(wide.kind, 3):
+        return False
+    if wide.kind == "country":
+        return narrow.country == wide.country
+    if wide.kind in _AREA_KINDS:
+        return wide.code is not None and (narrow.code or "").startswith(wide.code)
+    lat1, lon1, lat2, lon2 = wide.latitude, wide.longitude, narrow.latitude, narrow.longitude
+    if wide.code != narrow.code or lat1 is None or lon1 is None or lat2 is None or lon2 is None:
+        return False
+    # Degrees to kilometres, near enough at these latitudes for a 20 km test.
+    dy = (lat1 - lat2) * 111.0
+    dx = (lon1 - lon2) * 111.0 * math.cos(math.radians(lat1))
+    return math.hypot(dx, dy) <= _DISTRICT_KM
+
+
+def _place_name(mention: PlaceMention | None) -> str | None:
+    """The place as the text names it; a city's district with its city ("Dniprovskyi district,
+    Kherson"), so that reports naming the city and reports naming the district agree."""
+    if mention is None:
+        return None
+    if mention.place.kind == "district" and mention.place.name.startswith(mention.text):
+        return mention.place.name
+    return mention.text
 
 
 def _is_point(place: Place) -> bool:

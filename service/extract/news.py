@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo
 from service.extract.flags import (
     commitment_spans,
     correction_spans,
+    debunked_claim,
     denial_offset,
     denial_scopes,
     is_habitual,
@@ -127,15 +128,48 @@ class NewsExtractor:
                     "extraction failed on sentence %d (%d-%d) of report %s", index, start, end, report.url
                 )
                 continue
+            if read and debunked_claim(reading[start:end], reading):
+                for draft in read:
+                    draft.negated = True
             for draft in read:
                 if draft.negated or draft.denial:
                     others.append(draft)
                 else:
                     merge_or_append(drafts, draft, self.gazetteer)
+            _note_story_time(context, read)
+        self._time_told_before(context, sentences, drafts)
         self._fill_gaps(context, drafts)
         self._aftermath(context, sentences, drafts, others)
         anchor_denials(drafts, others)
         return [to_observation(d, text) for d in (*drafts, *others)]
+
+    def _time_told_before(
+        self, ctx: NewsContext, sentences: Sequence[tuple[int, int]], drafts: list[Draft]
+    ) -> None:
+        """The time of an attack told in the sentence before, which reported no attack of its
+        own: "Explosions were heard in Zaporizhzhia at 23:15. Several drones were shot down
+        over the city." Only a sentence that negates nothing and, if it names places, names the
+        attack's."""
+        told = {index for draft in drafts for index in draft.sentences}
+        for draft in drafts:
+            before = min(draft.sentences, default=0) - 1
+            if draft.time_explicit or before < 0 or before in told:
+                continue
+            start, end = sentences[before]
+            sentence = ctx.text[start:end]
+            codes = {p.place.code for p in ctx.places if start <= p.start < end}
+            if is_negated(sentence) or (
+                draft.place is not None and codes and draft.place.place.code not in codes
+            ):
+                continue
+            tz = (
+                ZoneInfo(draft.place.place.timezone) if draft.place and draft.place.place.timezone else ctx.tz
+            )
+            span = resolve_time(sentence, published_at=ctx.published, tz=tz)
+            if span is not None and not span.historical and span.precision in ("exact", "part_of_day", "day"):
+                draft.span, draft.time_explicit = span, True
+                draft.quote_start = start
+                draft.sentences.insert(0, before)
 
     def _aftermath(
         self, ctx: NewsContext, sentences: Sequence[tuple[int, int]], drafts: list[Draft], others: list[Draft]
@@ -363,7 +397,8 @@ class NewsExtractor:
             if place.place.timezone:
                 tz = ZoneInfo(place.place.timezone)
                 break
-        span = resolve_time(sentence, published_at=ctx.published, tz=tz, anchor=anchor)
+        story_time = ctx.story_times[-1] if ctx.story_times else None
+        span = resolve_time(sentence, published_at=ctx.published, tz=tz, anchor=anchor, story_time=story_time)
         if span is not None:
             return span, True
         return default_span(ctx.published, tz), False
@@ -396,3 +431,12 @@ class NewsExtractor:
             return
         if not draft.time_explicit or (draft.span.start <= span.start and span.end <= draft.span.end):
             draft.span, draft.time_explicit = span, True
+
+
+def _note_story_time(ctx: NewsContext, drafts: Sequence[Draft]) -> None:
+    """Remember when the first attack a sentence dated happened, for the clocks after it."""
+    for draft in drafts:
+        span = draft.span
+        if draft.time_explicit and not draft.historical and span.precision in ("exact", "part_of_day", "day"):
+            ctx.story_times.append(span.start + (span.end - span.start) / 2)
+            return

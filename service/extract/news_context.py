@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,8 @@ class NewsContext:
     title_places: Callable[[], Sequence[PlaceMention]]
     #: Where a wire story was filed: its country is the last resort for a story that names no place.
     dateline: Sequence[PlaceMention] = ()
+    #: When the attacks told so far happened, in order: a later clock with no day is read near the last.
+    story_times: list[datetime] = field(default_factory=list)
 
 
 class Lazy:

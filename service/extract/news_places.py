@@ -61,6 +61,12 @@ _DATELINE = re.compile(
     r"(?:\s*\([^()\n]{1,40}\))?"  # the agency
     r"\s*[-–—]+\s+"
 )
+# An agency's dateline that ends with a full stop after its date: "MOSCOW, April 21. /Agency/."
+_DATELINE_DATED = re.compile(
+    r"\s*[A-Z][A-Z'’.-]+(?:[\s/-]+[A-Z][A-Z'’.-]+)*,\s+"
+    r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s+\d{4})?"
+    r"\.(?:\s*/[^/\n]{1,40}/\.?)?\s+(?=[A-Z\"“])"
+)
 _CLOCK_AFTER = re.compile(r"\s+(?:time|standard time|summer time)\b", re.IGNORECASE)
 # "Moscow-installed officials": the government that put them there, not a place.
 _INSTALLED_AFTER = re.compile(r"-(?:installed|appointed|backed)\b", re.IGNORECASE)
@@ -150,7 +156,7 @@ def without_dateline(text: str) -> str:
     """``text`` with a leading dateline blanked out, or ``text`` itself."""
     if not text[:1].isspace() and not text[:2].isupper():
         return text  # the cheap common case: prose does not open with two capitals
-    match = _DATELINE.match(text)
+    match = _DATELINE.match(text) or _DATELINE_DATED.match(text)
     if match is None:
         return text
     return " " * match.end() + text[match.end() :]

@@ -100,9 +100,31 @@ _SUMMARY_OPENING = re.compile(
 )
 
 
+# "The violations included artillery fire and drone attacks": what a tally was made of.
+_TALLY_CONTENTS = re.compile(
+    r"\s*(?:The|These|Those|Such)\s+(?:\w+\s+)?(?:violations|breaches|attacks|strikes|incidents|provocations)\s+"
+    r"(?:included|include|involved|consisted|comprised|ranged|were\s+mostly|were\s+mainly)\b"
+)
+
+
+# "violated the Easter ceasefire more than 4,900 times", "recorded 212 violations": a count.
+_TALLY = re.compile(
+    r"\b(?:violated|broke|breached|broken|violating|breaking)\b[^.;]{0,60}?\b"
+    r"(?:\d[\d,.\s]*|hundreds\s+of|thousands\s+of|dozens\s+of|scores\s+of)\s*times\b"
+    r"|\b(?:\d[\d,]*|hundreds|thousands|dozens)\s+(?:ceasefire\s+|truce\s+)?(?:violations|breaches)\b",
+    _I,
+)
+
+
 def is_summary(sentence: str) -> bool:
-    """A sentence that tallies attacks ("It is the third strike on a hospital since ...") reports none of its own."""
-    return _SUMMARY_OPENING.match(sentence) is not None
+    """A sentence that tallies attacks ("It is the third strike on a hospital since ...",
+    "violated the truce 212 times") or tells what a tally was made of ("The violations
+    included mortar fire") reports none of its own."""
+    return (
+        _SUMMARY_OPENING.match(sentence) is not None
+        or _TALLY_CONTENTS.match(sentence) is not None
+        or _TALLY.search(sentence) is not None
+    )
 
 
 _CONSEQUENCE = re.compile(
@@ -198,8 +220,18 @@ def find_trigger(clause: str) -> re.Match[str] | None:
         anaphor = ANAPHORIC_ATTACK.search(clause, max(noun.start() - 70, 0), noun.end())
         if anaphor and anaphor.end() == noun.end():
             continue
+        if _EARLIER_BEFORE.search(clause, max(noun.start() - 40, 0), noun.start()):
+            continue
         return noun
     return None
+
+
+# "damage from earlier attacks", "after previous strikes": attacks told as past, not reported here.
+_EARLIER_BEFORE = re.compile(
+    r"\b(?:earlier|previous|prior|past|former|recent|last\s+(?:week|month|year|winter|summer)['’]s)"
+    r"\s+(?:[\w-]+\s+)?$",
+    _I,
+)
 
 
 # --- means ----------------------------------------------------------------------------

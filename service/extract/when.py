@@ -71,12 +71,20 @@ def default_span(published_at: datetime, tz: ZoneInfo) -> TimeSpan:
     return TimeSpan(end - timedelta(hours=24), end, "multi_day", None, historical=False)
 
 
-def find_times(text: str, *, published_at: datetime, tz: ZoneInfo) -> list[TimeMention]:
-    """Every time expression in ``text``, resolved against the publication instant in ``tz``."""
+def find_times(
+    text: str, *, published_at: datetime, tz: ZoneInfo, story_time: datetime | None = None
+) -> list[TimeMention]:
+    """Every time expression in ``text``, resolved against the publication instant in ``tz``.
+
+    ``story_time`` is when the attack the text before this one told of happened: a clock
+    with no day of its own is the one nearest it ("On Monday, ... At about 8 a.m., ...";
+    "at 23:35 ... At 00:25, ..." is the next day).
+    """
     expressions = parse_expressions(text)
     if not expressions:
         return []
     resolver = Resolver(text, _as_utc(published_at), tz)
+    resolver.story_time = story_time
     # Most sentences say nothing of repairs: one look spares a clause analysis per expression.
     lower = text.lower()
     aftermath_words = any(stem in lower for stem in _AFTERMATH_STEMS)
@@ -129,7 +137,12 @@ def _placed(
 
 
 def resolve_time(
-    sentence: str, *, published_at: datetime, tz: ZoneInfo, anchor: int | None = None
+    sentence: str,
+    *,
+    published_at: datetime,
+    tz: ZoneInfo,
+    anchor: int | None = None,
+    story_time: datetime | None = None,
 ) -> TimeSpan | None:
     """The span that dates the event a sentence describes, or None when it has none.
 
@@ -141,7 +154,7 @@ def resolve_time(
     time is when something was said gets the day of saying and the day before it:
     what is reported was done by then.
     """
-    mentions = find_times(sentence, published_at=published_at, tz=tz)
+    mentions = find_times(sentence, published_at=published_at, tz=tz, story_time=story_time)
     if not mentions:
         return None
     events = [m for m in mentions if not (m.speech or m.relative or m.aftermath or m.pause)]

@@ -86,6 +86,8 @@ class Resolver:
         self.local = published.astimezone(tz)
         self.today = self.local.date()
         self.context_day: date | None = None
+        #: When the attack told before this text happened (see :func:`find_times`).
+        self.story_time: datetime | None = None
         self._sentence_ends: list[int] | None = None
         self._future = False
 
@@ -245,10 +247,23 @@ class Resolver:
         clock = side.clock
         assert clock is not None
         zone = ZoneInfo(clock.zone) if clock.zone is not None else self.tz
+        story = self.story_time if day is None and self.context_day is None else None
+        if story is not None:
+            moment = self._at(story.astimezone(zone).date(), clock.hour + clock.minute / 60, zone)
+            # The clock's day is the story's, or the one before or after it that puts it nearest.
+            if moment < story - timedelta(hours=12):
+                moment += timedelta(days=1)
+            elif moment > story + timedelta(hours=12):
+                moment -= timedelta(days=1)
+            if moment <= self.published + timedelta(minutes=10) or self._future:
+                return self._with_utc_twin(moment, side)
         base = day if day is not None else (self.context_day or self.published.astimezone(zone).date())
         moment = self._at(base, clock.hour + clock.minute / 60, zone)
         if day is None and not self._future and moment > self.published + timedelta(minutes=10):
             moment -= timedelta(days=1)  # "at 23:00" in a morning report: last night
+        return self._with_utc_twin(moment, side)
+
+    def _with_utc_twin(self, moment: datetime, side: Side) -> datetime:
         if side.utc_clock is not None:
             moment = self._utc_twin(moment, side.utc_clock, side.utc_day)
         return moment

@@ -785,7 +785,7 @@ def test_a_district_of_two_named_cities_is_in_the_one_named_last_before_it(extra
         "district shortly after 9 a.m. The Zaporizhzhia truce does not cover the city."
     )
     places = {(o.place_name, o.place_code) for o in read(extractor, text)}
-    assert ("Dniprovskyi district", "UA-65") in places
+    assert ("Dniprovskyi district, Kherson", "UA-65") in places
 
 
 def test_overnight_and_this_morning_overlap(extractor: Extractor) -> None:
@@ -987,3 +987,81 @@ def test_the_region_a_report_is_filed_under_settles_a_shared_town_name(
     report = ReportInput("rss", url, "Strike on Zolochiv", text, MORNING, {}, "UA")
     (attack,) = [o for o in extractor.extract(report) if not o.negated]
     assert (attack.place_name, attack.place_code) == ("Zolochiv", code)
+
+
+# --- the day a story is about, and the sentences around an attack ------------------------------
+
+
+def test_a_clock_with_no_day_falls_on_the_day_the_story_named(extractor: Extractor) -> None:
+    # Published on Tuesday 4 November; the lede is about Monday.
+    text = (
+        "Russian drones struck a substation in Odesa on Monday, officials said. "
+        "In Kherson, a Russian drone hit a boiler house at about 8 a.m., cutting heating."
+    )
+    kherson = [o for o in read(extractor, text, published=EVENING) if o.place_name == "Kherson"]
+    assert [o.occurred_start <= kyiv(3, 8) < o.occurred_end for o in kherson] == [True]
+
+
+def test_a_clock_with_no_day_in_a_story_with_no_day_is_the_day_of_publication(extractor: Extractor) -> None:
+    text = "In Kherson, a Russian drone hit a boiler house at about 8 a.m., cutting heating."
+    (attack,) = read(extractor, text, published=EVENING)
+    assert attack.occurred_start <= kyiv(4, 8) < attack.occurred_end
+
+
+def test_the_time_told_in_the_sentence_before_dates_an_attack_that_gives_none(extractor: Extractor) -> None:
+    text = (
+        "Explosions were heard in Zaporizhzhia at 23:15 on Monday, the regional administration said. "
+        "Several Russian attack drones were shot down over the city."
+    )
+    (attack,) = read(extractor, text)
+    assert attack.precision == "exact"
+    assert attack.occurred_start <= kyiv(3, 23, 15) < attack.occurred_end
+
+
+def test_the_sentence_before_gives_no_time_when_it_is_about_another_place(extractor: Extractor) -> None:
+    text = (
+        "Explosions were heard in Lviv at 23:15 on Monday. "
+        "Several Russian attack drones were shot down over Zaporizhzhia."
+    )
+    zaporizhzhia = [o for o in read(extractor, text) if o.place_name == "Zaporizhzhia"]
+    assert [o.precision for o in zaporizhzhia] == ["multi_day"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ukrainian forces violated the Easter ceasefire more than 4,900 times, the ministry said.",
+        "Russia broke the truce 2,935 times, including 1,882 drone attacks, the General Staff said.",
+        "The violations included artillery and mortar fire and attacks by FPV drones, the ministry said.",
+        "The grid operator kept limits in Kyiv because of damage from earlier attacks.",
+    ],
+)
+def test_tallies_and_earlier_attacks_report_no_attack(extractor: Extractor, text: str) -> None:
+    assert read(extractor, text) == []
+
+
+def test_a_count_of_victims_is_not_a_tally(extractor: Extractor) -> None:
+    (attack,) = read(extractor, "Russian drones struck Odesa overnight, injuring 12 people.")
+    assert attack.place_name == "Odesa"
+
+
+def test_a_ceasefire_area_heading_is_not_where_the_attack_was(extractor: Extractor) -> None:
+    text = (
+        "Christmas ceasefire area (Zaporizhzhia and Kherson oblasts)    Kherson, Dniprovskyi district: "
+        "Russian artillery shelling at 09:40 damaged an apartment block."
+    )
+    assert {o.place_code for o in read(extractor, text)} == {"UA-65"}
+
+
+def test_an_agency_dateline_closed_by_a_full_stop_is_not_a_place(extractor: Extractor) -> None:
+    text = (
+        "MOSCOW, April 21. Ukrainian drones attacked a substation in Belgorod overnight, the governor said."
+    )
+    assert {o.place_name for o in read(extractor, text)} == {"Belgorod"}
+
+
+def test_the_claim_a_fact_check_rates_false_is_no_report(extractor: Extractor) -> None:
+    claim = "Claim: A video shows a Ukrainian drone striking a church in Horlivka on 3 November."
+    assert read(extractor, f"{claim} Verdict: False. The video is from 2022.") == []
+    # Without the verdict, a sentence that opens with "Claim:" is read as any other.
+    assert [o.place_name for o in read(extractor, claim)] == ["Horlivka"]

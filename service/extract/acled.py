@@ -212,14 +212,31 @@ class AcledExtractor:
     ) -> tuple[datetime, datetime, str]:
         zone = _zone(place.timezone if place else None)
         widen = _WIDEN_DAYS.get(_field(row, "time_precision"), 0)
-        hours = _part_of_day(notes) if not widen else None
+        hours = (_clock_hours(notes) or _part_of_day(notes)) if not widen else None
         if hours is not None:
             midnight = datetime.combine(day, time(), zone)
             begin, finish = (midnight + timedelta(hours=h) for h in hours)
-            return begin.astimezone(UTC), finish.astimezone(UTC), "part_of_day"
+            precision = "exact" if hours[1] - hours[0] <= 1 else "part_of_day"
+            return begin.astimezone(UTC), finish.astimezone(UTC), precision
         start = datetime.combine(day - timedelta(days=widen), time(), zone)
         end = datetime.combine(day + timedelta(days=widen + 1), time(), zone)
         return start.astimezone(UTC), end.astimezone(UTC), "multi_day" if widen else "day"
+
+
+# "at around 23:40": the one clock time the notes give, local, on the day ACLED dated.
+_CLOCK = re.compile(
+    r"\bat\s+(?:around\s+|about\s+|approximately\s+|roughly\s+)?([01]?\d|2[0-3])[:.]([0-5]\d)\b"
+)
+
+
+def _clock_hours(notes: str) -> tuple[float, float] | None:
+    """Local hours half an hour either side of the one clock time the notes give, or None."""
+    clocks = {(int(h), int(m)) for h, m in _CLOCK.findall(notes)}
+    if len(clocks) != 1:
+        return None
+    hour, minute = clocks.pop()
+    at = hour + minute / 60
+    return max(at - 0.5, 0.0), min(at + 0.5, 24.0)
 
 
 def _part_of_day(notes: str) -> tuple[float, float] | None:

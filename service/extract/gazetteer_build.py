@@ -28,7 +28,7 @@ __all__ = ["INDEX_FORMAT", "build_index", "name_key"]
 logger = logging.getLogger(__name__)
 
 #: Bump whenever the layout or the building rules change: old cache files are then ignored.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 
 #: Countries whose settlements always come with their ISO 3166-2 divisions.
 CORE_COUNTRIES = ("UA", "RU")
@@ -91,6 +91,9 @@ _FALLBACK_COMMON_WORDS = frozenset(
 Row = list[Any]
 
 
+_NEUTER_ENDING = re.compile(r"oie\b")
+
+
 # Bounded so that a long run settles: every capitalised phrase of every report passes
 # through here, and the cache fills up to this size before memory stops growing.
 @lru_cache(maxsize=16384)
@@ -98,15 +101,18 @@ def name_key(text: str) -> str:
     """A spelling-insensitive key for a place name.
 
     Transliterations of Ukrainian and Russian names differ mostly in y/i/j, doubled
-    letters, apostrophes for the soft sign and hyphens ("Zaporizhzhia", "Zaporizhia",
-    "Zaporizhzhya"; "Desnianskyi", "Desnyanskyi"), so the key drops exactly those
-    differences.
+    letters, apostrophes for the soft sign, hyphens and the neuter ending ("Zaporizhzhia",
+    "Zaporizhia", "Zaporizhzhya"; "Desnianskyi", "Desnyanskyi"; "Azovskoe", "Azovskoye"),
+    so the key drops exactly those differences.
     """
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     plain = _APOSTROPHES.sub("", plain)
     plain = _SEPARATORS.sub(" ", plain).strip()
     plain = plain.replace("zhzh", "zh").replace("y", "i").replace("j", "i")
+    # The neuter ending "-ое" is "-oe" in GeoNames' spelling and "-oye" in most English copy
+    # ("Azovskoe", "Azovskoye").
+    plain = _NEUTER_ENDING.sub("oe", plain)
     return _REPEATS.sub(r"\1", plain)
 
 

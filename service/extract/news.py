@@ -405,6 +405,10 @@ class NewsExtractor:
 
     def _fill_gaps(self, ctx: NewsContext, drafts: list[Draft]) -> None:
         """Place, time and actor for incidents whose sentence did not say them."""
+        # "Ukrainian forces carried out two drone attacks ... another drone hit the market": when
+        # the report names one attacker only, an attack told without naming any party is theirs.
+        named = {d.actor for d in drafts if d.actor_explicit and d.actor is not None}
+        story_actor = named.pop() if len(named) == 1 else None
         for draft in drafts:
             if draft.place is None:
                 draft.place = fallback_place(ctx, draft.quote_start, draft.quote_end)
@@ -412,10 +416,16 @@ class NewsExtractor:
                 title_place := self._places.title_refines(ctx, draft.place)
             ):
                 draft.place = title_place
-            if draft.actor is None:
+            if draft.actor is None and story_actor is not None and not self._names_a_party(ctx, draft):
+                draft.actor, draft.inferred_penalty = story_actor, 0.15
+            elif draft.actor is None:
                 self._actors.infer_actor(ctx, draft)
         if len(drafts) == 1:
             self._title_time(ctx, drafts[0])
+
+    @staticmethod
+    def _names_a_party(ctx: NewsContext, draft: Draft) -> bool:
+        return any(draft.quote_start <= m.start < draft.quote_end for m in ctx.mentions)
 
     def _title_time(self, ctx: NewsContext, draft: Draft) -> None:
         """The headline's clock for a report of one attack whose body is vaguer: "Dniprovskyi

@@ -64,12 +64,19 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
     return (start, end) if end > start else None
 
 
+# Where a list breaks lines: a blank line, or a new line that opens a bullet ("- Kherson city: ...").
+# Situation reports list one attack a line, most without a full stop.
+_LINE_BREAK = re.compile(r"\n[ \t]*(?:\n\s*|(?=[-–•*·][ \t]))")
+_ANY_BREAK = re.compile(f"(?P<line>{_LINE_BREAK.pattern})|{_BOUNDARY.pattern}")
+
+
 def split_sentences(text: str) -> list[Span]:
     """Sentence spans of ``text``, whitespace trimmed, in order."""
     spans: list[Span] = []
     start = 0
-    for match in _BOUNDARY.finditer(text):
-        if _is_abbreviation(text, match.start()):
+    breaks = _ANY_BREAK if "\n" in text else _BOUNDARY
+    for match in breaks.finditer(text):
+        if match.groupdict().get("line") is None and _is_abbreviation(text, match.start()):
             continue
         if _STAMP.fullmatch(text, start, match.start()):
             continue  # "11:30. A drone struck ...": a bulletin's time stamp opens the sentence it dates

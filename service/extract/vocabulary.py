@@ -54,6 +54,9 @@ _WEAK_VERB = (
 # "Air raid" is left out on purpose: "air raid alerts sounded" reports a warning, not an attack.
 _ATTACK_NOUN = (
     r"attacks?|attacking|strikes?|shelling|barrages?|bombardments?|bombing|assaults?|storming|airstrikes?"
+    # A situation report's "artillery fire on the power plant", "drone drops on power equipment".
+    r"|(?:artillery|mortar|tank|mlrs|rocket|machine-gun|small-arms)\s+fire(?=\s+(?:on|at|against|into)\b)"
+    r"|(?:drone|fpv|uav)\s+drops?(?=\s+(?:on|onto)\b)"
 )
 
 _WEAPON = (

@@ -151,9 +151,11 @@ def _atom(m: re.Match[str]) -> Atom | None:
     if groups["d"] is not None:
         return _date(groups["dpre"], groups["d"], groups["dm"], groups["dy"], groups["d2"])
     if groups["mm"] is not None:
-        return _date(groups["mpre"], groups["md"], groups["mm"], groups["my"], None)
+        return _date(groups["mpre"], groups["md"], groups["mm"], groups["my"], groups["md2"])
     if groups["od"] is not None:
         return _month_day(groups["odpre"], groups["od"])
+    if groups["dd"] is not None:
+        return _dotted(groups["dd"], groups["dmm"], groups["ddy"])
     if groups["iso"] is not None:
         return _iso(groups)
     if groups["night"] is not None or groups["part"] is not None:
@@ -260,6 +262,14 @@ def _month_day(pre: str | None, day: str | None) -> Day | None:
     if not 1 <= number <= 31:
         return None
     return Day("date", month=0, day=number, since=(pre or "").lower().startswith("since"))
+
+
+def _dotted(day: str | None, month: str | None, year: str | None) -> Day | None:
+    """ "22.03" or "22.03.2025": day, then month."""
+    number, month_number = int(day or 0), int(month or 0)
+    if not (1 <= number <= 31 and 1 <= month_number <= 12):
+        return None
+    return Day("date", year=int(year) if year else None, month=month_number, day=number)
 
 
 def _month_number(name: str | None) -> int | None:

@@ -55,8 +55,16 @@ class Expression:
     anchored: bool = False
 
 
+# "11:00-12:30": a range of clock times joined by a hyphen, which otherwise reads as part of
+# a word. Written as an en dash instead (same length, so offsets hold).
+_CLOCK_HYPHEN = re.compile(r"(?<=\d:\d\d)\s?-\s?(?=\d{1,2}:\d\d)")
+_DASH_GAP = re.compile(r"\s?[–-]\s?")
+
+
 def parse_expressions(text: str) -> list[Expression]:
     """Every time expression in ``text``, in order, not yet resolved."""
+    if "-" in text:
+        text = _CLOCK_HYPHEN.sub(lambda m: m.group().replace("-", "–"), text)
     atoms = [(m.start(), m.end(), atom, m) for m, atom in find_atoms(text)]
     expressions: list[Expression] = []
     index = 0
@@ -82,7 +90,8 @@ def parse_expressions(text: str) -> list[Expression]:
         while index < len(atoms):
             next_start, next_end, next_atom, next_match = atoms[index]
             gap = text[end:next_start]
-            gap_words = _RANGE_GAP if range_open and len(sides) == 1 else _GAP
+            dashed = len(sides) == 1 and side.clock is not None and _DASH_GAP.fullmatch(gap) is not None
+            gap_words = _RANGE_GAP if (range_open or dashed) and len(sides) == 1 else _GAP
             if len(gap) > 24 or gap_words.fullmatch(gap) is None or isinstance(next_atom, Period):
                 break
             if ")" in gap:
@@ -103,7 +112,7 @@ def parse_expressions(text: str) -> list[Expression]:
                 and isinstance(next_atom, Clock | Day)
                 and _RANGE_WORD.search(words) is not None
                 and (side.clock is not None or side.day is not None)
-            ):
+            ) or (dashed and isinstance(next_atom, Clock)):
                 side = Side()
                 _place(side, next_atom, gap)
                 sides.append(side)

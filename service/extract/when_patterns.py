@@ -85,6 +85,12 @@ _DMY = (
     r"(?:\s*(?:-|–|(?i:to|and))\s*(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?)?(?:\s+(?i:of))?\s+"
     r"(?P<dm>" + _MONTH + r")(?!\w)(?:,?\s+(?P<dy>" + _YEAR + r"))?"
 )
+# "22.03", "22.03.2025": day and month as situation reports write them. Not after "at" (a clock
+# written with a dot) and not before a unit ("22.03 km").
+_DOTTED_DATE = (
+    r"(?<!\bat\s)(?<!\d[.,])(?P<dd>[0-3]?\d)\.(?P<dmm>0[1-9]|1[0-2])(?:\.(?P<ddy>(?:19|20)\d\d))?"
+    r"(?![\d.,]*\d)(?!\s*(?:%|per\s*cent|km|m\b|kg|mm|cm|hours|hrs|[ap]\.?m))"
+)
 # "on the 14th": a day of the month the reader knows from the date of publication. Only with
 # "the" and an ordinal, and not before a noun ("the 93rd brigade", "the 5th floor").
 _ORDINAL_DAY = (
@@ -94,6 +100,7 @@ _ORDINAL_DAY = (
 # March 22, March 22nd, 2025.
 _MDY = (
     _DATE_PRE.format(g="mpre") + r"(?P<mm>" + _MONTH + r")\s+(?P<md>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])"
+    r"(?:\s*(?:-|–|(?i:to|and))\s*(?P<md2>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:]))?"
     r"(?:,?\s+(?P<my>" + _YEAR + r"))?"
 )
 # Whole months: "in April", "April 2024", "in April last year", "last April", and a month that
@@ -157,7 +164,7 @@ def _forms(*alternatives: str) -> re.Pattern[str]:
 
 
 #: Tried where the trigger is a number.
-DIGIT_FORMS = _forms(_ISO, _CLOCK, _DMY, _ORDINAL_DAY, _YEAR_SPAN, _PAST, _AGO, _RELATIVE)
+DIGIT_FORMS = _forms(_ISO, _CLOCK, _DMY, _ORDINAL_DAY, _DOTTED_DATE, _YEAR_SPAN, _PAST, _AGO, _RELATIVE)
 #: Tried where the trigger is a weekday.
 WEEKDAY_FORMS = _forms(_WEEKDAY)
 #: Tried where the trigger is a month.

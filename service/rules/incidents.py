@@ -102,6 +102,9 @@ def _near_enough_cached(
     return found
 
 
+_SAME_NAME_BONUS = 0.5e-6
+
+
 def _overlap_us(a: Candidate, b: Candidate) -> int:
     """The overlap in whole microseconds: exact, so ties compare as the timedeltas would."""
     a0, a1 = a.span_us
@@ -186,8 +189,10 @@ class Incident:
             overlap = _overlap_us(other, candidate)
             if overlap > best and agree:
                 best = overlap
-        # The core is among the matches and compatible, so best > 0.
-        return best / 1_000_000
+        # The core is among the matches and compatible, so best > 0. Between incidents that fit
+        # equally, the one whose core names the same place wins (half a microsecond: less than
+        # any difference of overlap).
+        return best / 1_000_000 + (_SAME_NAME_BONUS if _same_place_name(self.core, candidate) else 0.0)
 
     def report_ids(self) -> set[int]:
         return {m.candidate.report_id for m in self.matches}

@@ -446,8 +446,16 @@ def acled(notes: str, precision: str = "1") -> Observation:
             kyiv(5, 0),
             "part_of_day",
         ),
-        # Near misses: no part named, two parts named.
+        # A clock time: half an hour either side of it.
+        (
+            "On 4 November 2025, at around 23:40, Russian drones hit Kharkiv.",
+            kyiv(4, 23, 10),
+            kyiv(5, 0),
+            "exact",
+        ),
+        # Near misses: no part named, two parts named, two clock times.
         ("On 4 November 2025, Russian drones hit Kharkiv.", kyiv(4, 0), kyiv(5, 0), "day"),
+        ("On 4 November 2025, at 09:10 and at 21:30, drones hit Kharkiv.", kyiv(4, 0), kyiv(5, 0), "day"),
         (
             "On 4 November 2025, in the morning and the evening, drones hit Kharkiv.",
             kyiv(4, 0),
@@ -1065,3 +1073,64 @@ def test_the_claim_a_fact_check_rates_false_is_no_report(extractor: Extractor) -
     assert read(extractor, f"{claim} Verdict: False. The video is from 2022.") == []
     # Without the verdict, a sentence that opens with "Claim:" is read as any other.
     assert [o.place_name for o in read(extractor, claim)] == ["Horlivka"]
+
+
+# --- situation reports: one attack a line ------------------------------------------------------------
+
+
+SITREP = (
+    "Reporting period: 27.03 18:00 - 28.03 18:00 (Kyiv time).\n\n"
+    "KHERSON OBLAST\n"
+    "- Kherson city: 28.03, 11:00 - Russian artillery fire on the Kherson thermal power plant; equipment damaged.\n"
+    "- Kherson district, Bilozerka: 28.03, 15:40 - drone drops on a warehouse; no casualties\n"
+    "- Kherson district, Antonivka: shelling overnight; 2 injured."
+)
+
+
+def test_each_line_of_a_situation_report_is_its_own_report() -> None:
+    extractor = Extractor(DEFAULT_PARTIES)
+    published = datetime(2025, 3, 28, 16, 30, tzinfo=UTC)
+    found = {o.place_name: o for o in read(extractor, SITREP, published=published)}
+    assert set(found) == {"Kherson", "Bilozerka", "Antonivka"}
+    assert found["Kherson"].targets == ("energy",)
+    # "28.03, 15:40": the 28th of March, whatever the line before it told.
+    bilozerka = found["Bilozerka"]
+    assert bilozerka.occurred_start <= datetime(2025, 3, 28, 13, 40, tzinfo=UTC) < bilozerka.occurred_end
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Drones hit the depot on 22.03, officials said.", True),
+        ("Drones hit the depot on 22.03.2025, officials said.", True),
+        # A clock written with a dot, a decimal, a distance: no dates.
+        ("Drones hit the depot at 22.03, officials said.", False),
+        ("Output fell by 12.05 percent after the strike.", False),
+        ("The front moved 10.12 km after the strike.", False),
+    ],
+)
+def test_a_dotted_day_and_month_is_a_date(text: str, found: bool) -> None:
+    from service.extract.when import find_times
+
+    days = [m for m in find_times(text, published_at=MORNING, tz=KYIV) if m.span.precision == "day"]
+    assert bool(days) is found
+
+
+def test_an_attack_told_without_a_party_is_the_attacker_the_report_names(extractor: Extractor) -> None:
+    text = (
+        "Ukrainian forces carried out two drone attacks in the Kherson region on Monday, the governor said. "
+        "At about 08:00, a Ukrainian drone dropped an explosive device on a bus in Oleshky. "
+        "At about 11:30, another drone hit the central market in Nova Kakhovka."
+    )
+    actors = {o.place_name: o.actor for o in read(extractor, text, voice="RU")}
+    # Without the rule, Nova Kakhovka (a Ukrainian town) would make its attacker Russia.
+    assert actors == {"Oleshky": "UA", "Nova Kakhovka": "UA"}
+
+
+def test_a_sentence_that_names_a_party_keeps_its_own_reading(extractor: Extractor) -> None:
+    text = (
+        "Russia accused Ukraine of hitting a car with a drone in Shebekino. "
+        "Ukraine said Russian troops shelled Kupiansk."
+    )
+    actors = {o.place_name: o.actor for o in read(extractor, text)}
+    assert actors["Kupiansk"] == "RU"

@@ -567,3 +567,12 @@ def test_a_day_of_the_month_alone_is_this_months_or_the_last(
 )
 def test_an_ordinal_before_a_noun_is_not_a_day(text: str) -> None:
     assert [m.text for m in find_times(text, published_at=WEDNESDAY_APRIL, tz=KYIV)] == []
+
+
+@pytest.mark.parametrize(
+    "text", ["Shelling at 11:00-12:30 hit the plant.", "Shelling at 11:00 – 12:30 hit the plant."]
+)
+def test_clock_times_joined_by_a_dash_are_a_range(text: str) -> None:
+    span = span_of(text, WEDNESDAY_APRIL)
+    # Published at 11:00 on 2 April: a range ending later that day is the day before.
+    assert (span.start, span.end) == (at(2025, 4, 1, 11, 0), at(2025, 4, 1, 12, 30))

@@ -223,16 +223,18 @@ class AcledExtractor:
         return start.astimezone(UTC), end.astimezone(UTC), "multi_day" if widen else "day"
 
 
-# "at around 23:40": the one clock time the notes give, local, on the day ACLED dated.
-_CLOCK = re.compile(
+# "at around 23:40": the one clock time the notes give, local, on the day ACLED dated. Notes
+# with two ("from around 07:00, after the deadline at 04:00") give no one time.
+_AT_CLOCK = re.compile(
     r"\bat\s+(?:around\s+|about\s+|approximately\s+|roughly\s+)?([01]?\d|2[0-3])[:.]([0-5]\d)\b"
 )
+_ANY_CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])")
 
 
 def _clock_hours(notes: str) -> tuple[float, float] | None:
     """Local hours half an hour either side of the one clock time the notes give, or None."""
-    clocks = {(int(h), int(m)) for h, m in _CLOCK.findall(notes)}
-    if len(clocks) != 1:
+    clocks = {(int(h), int(m)) for h, m in _AT_CLOCK.findall(notes)}
+    if len(clocks) != 1 or len({(int(h), int(m)) for h, m in _ANY_CLOCK.findall(notes)}) > 1:
         return None
     hour, minute = clocks.pop()
     at = hour + minute / 60

@@ -457,6 +457,12 @@ def acled(notes: str, precision: str = "1") -> Observation:
         ("On 4 November 2025, Russian drones hit Kharkiv.", kyiv(4, 0), kyiv(5, 0), "day"),
         ("On 4 November 2025, at 09:10 and at 21:30, drones hit Kharkiv.", kyiv(4, 0), kyiv(5, 0), "day"),
         (
+            "On 4 November 2025, from around 07:00, after a deadline ran out at 04:00, troops opened fire.",
+            kyiv(4, 0),
+            kyiv(5, 0),
+            "day",
+        ),
+        (
             "On 4 November 2025, in the morning and the evening, drones hit Kharkiv.",
             kyiv(4, 0),
             kyiv(5, 0),

@@ -10,6 +10,9 @@ Reaching the source through ``reports`` cost an index lookup per
 observation, about two thirds of the time of reading a thousand of them.
 A report never changes source, so the id is repeated on the observation;
 inserts that leave it out (the ORM, scripts) have it filled from the report.
+
+The same release breaks ties between incidents that fit a report equally by
+place name: every commitment is evaluated in full once.
 """
 
 from collections.abc import Sequence
@@ -53,6 +56,7 @@ def upgrade() -> None:
         FOR EACH ROW WHEN (NEW.source_id IS NULL) EXECUTE FUNCTION observation_source_from_report()
         """
     )
+    op.execute("UPDATE commitments SET needs_full_evaluation = true WHERE retired_at IS NULL")
 
 
 def downgrade() -> None:

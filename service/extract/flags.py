@@ -15,7 +15,6 @@ from functools import lru_cache
 __all__ = [
     "commitment_spans",
     "correction_spans",
-    "debunked_claim",
     "denial_offset",
     "denial_scopes",
     "has_denial",
@@ -24,7 +23,9 @@ __all__ = [
     "is_hypothetical",
     "is_negated",
     "pause_area_spans",
+    "rates_false",
     "retaliation_spans",
+    "states_claim",
 ]
 
 _I = re.IGNORECASE
@@ -116,9 +117,15 @@ _FALSE_VERDICT = re.compile(
 )
 
 
-def debunked_claim(sentence: str, text: str) -> bool:
-    """A sentence that states the claim a fact check then rates false ("Claim: ... Verdict: False")."""
-    return _CLAIM_OPENING.match(sentence) is not None and _FALSE_VERDICT.search(text) is not None
+def rates_false(text: str) -> bool:
+    """A fact check that rates the claim it states false ("Verdict: False")."""
+    words = ("erdict", "ating", "onclusion")  # a cheap look before the pattern
+    return any(word in text for word in words) and _FALSE_VERDICT.search(text) is not None
+
+
+def states_claim(sentence: str) -> bool:
+    """The sentence a fact check opens with the claim it checks ("Claim: ...")."""
+    return _CLAIM_OPENING.match(sentence) is not None
 
 
 # "Moscow has not commented on the polyclinic strike": talk about an attack told already.

@@ -41,7 +41,6 @@ from zoneinfo import ZoneInfo
 from service.extract.flags import (
     commitment_spans,
     correction_spans,
-    debunked_claim,
     denial_offset,
     denial_scopes,
     is_habitual,
@@ -49,7 +48,9 @@ from service.extract.flags import (
     is_hypothetical,
     is_negated,
     pause_area_spans,
+    rates_false,
     retaliation_spans,
+    states_claim,
 )
 from service.extract.incidents import Draft, anchor_denials, merge_or_append, to_observation
 from service.extract.news_actors import ActorReader, nearest_agent
@@ -118,6 +119,7 @@ class NewsExtractor:
         drafts: list[Draft] = []
         others: list[Draft] = []
         sentences = split_sentences(reading)
+        fact_check = rates_false(reading)
         for index, (start, end) in enumerate(sentences):
             try:
                 read = self._read_sentence(context, index, start, end)
@@ -128,7 +130,7 @@ class NewsExtractor:
                     "extraction failed on sentence %d (%d-%d) of report %s", index, start, end, report.url
                 )
                 continue
-            if read and debunked_claim(reading[start:end], reading):
+            if read and fact_check and states_claim(reading[start:end]):
                 for draft in read:
                     draft.negated = True
             for draft in read:

@@ -98,18 +98,23 @@ def test_upgrade_downgrade_upgrade(make_database: Callable[[], str]) -> None:
     engine.dispose()
 
 
+#: One observation as the migrations' tests insert it by hand: {report}, then {extra} columns and
+#: their {value}s (as str.format fills them).
+_OBSERVATION = (
+    "INSERT INTO observations (report_id, extractor_version, actor, voice, action, intercepted, targets, "
+    "occurred_start, occurred_end, precision, quote, quote_start, quote_end, confidence{extra}) "
+    "VALUES ({report}, 'v', 'RU', 'independent', 'drone', false, '{{energy}}', '2025-03-18', '2025-03-19', "
+    "'day', 'q', 0, 1, 0.9{value}) RETURNING id"
+)
+
+
 def test_due_observations_move_to_the_queue_and_new_ones_are_queued_by_the_trigger(
     make_database: Callable[[], str],
 ) -> None:
     url = make_database()
     upgrade(url=url, revision="0004")
     engine = create_engine(normalise_url(url))
-    observation = (
-        "INSERT INTO observations (report_id, extractor_version, actor, voice, action, intercepted, targets, "
-        "occurred_start, occurred_end, precision, quote, quote_start, quote_end, confidence{extra}) "
-        "VALUES (1, 'v', 'RU', 'independent', 'drone', false, '{{energy}}', '2025-03-18', '2025-03-19', 'day', "
-        "'q', 0, 1, 0.9{value}) RETURNING id"
-    )
+    observation = _OBSERVATION.replace("{report}", "1")
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -147,12 +152,7 @@ def test_observations_take_their_reports_source_stored_or_inserted_without_it(
     url = make_database()
     upgrade(url=url, revision="0005")
     engine = create_engine(normalise_url(url))
-    observation = (
-        "INSERT INTO observations (report_id, extractor_version, actor, voice, action, intercepted, targets, "
-        "occurred_start, occurred_end, precision, quote, quote_start, quote_end, confidence{extra}) "
-        "VALUES ({report}, 'v', 'RU', 'independent', 'drone', false, '{{energy}}', '2025-03-18', '2025-03-19', "
-        "'day', 'q', 0, 1, 0.9{value}) RETURNING id"
-    )
+    observation = _OBSERVATION
     with engine.begin() as conn:
         for name in ("first", "second"):
             conn.execute(

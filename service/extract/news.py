@@ -55,6 +55,7 @@ from service.extract.flags import (
 from service.extract.incidents import Draft, anchor_denials, merge_or_append, to_observation
 from service.extract.news_actors import ActorReader, nearest_agent
 from service.extract.news_context import Lazy, NewsContext
+from service.extract.news_neighbours import note_story_time, targets_told_after, time_told_before
 from service.extract.news_places import (
     PlaceReader,
     address_sections,
@@ -68,7 +69,6 @@ from service.extract.places import Gazetteer, PlaceMention
 from service.extract.sentences import split_clauses, split_sentences
 from service.extract.vocabulary import (
     action_of,
-    aftermath_targets,
     blank,
     consequence_spans,
     find_trigger,
@@ -138,65 +138,12 @@ class NewsExtractor:
                     others.append(draft)
                 else:
                     merge_or_append(drafts, draft, self.gazetteer)
-            _note_story_time(context, read)
-        self._time_told_before(context, sentences, drafts)
+            note_story_time(context, read)
+        time_told_before(context, sentences, drafts)
         self._fill_gaps(context, drafts)
-        self._aftermath(context, sentences, drafts, others)
+        targets_told_after(context, sentences, drafts, others)
         anchor_denials(drafts, others)
         return [to_observation(d, text) for d in (*drafts, *others)]
-
-    def _time_told_before(
-        self, ctx: NewsContext, sentences: Sequence[tuple[int, int]], drafts: list[Draft]
-    ) -> None:
-        """The time of an attack told in the sentence before, which reported no attack of its
-        own: "Explosions were heard in Zaporizhzhia at 23:15. Several drones were shot down
-        over the city." Only a sentence that negates nothing and, if it names places, names the
-        attack's."""
-        told = {index for draft in drafts for index in draft.sentences}
-        for draft in drafts:
-            before = min(draft.sentences, default=0) - 1
-            if draft.time_explicit or before < 0 or before in told:
-                continue
-            start, end = sentences[before]
-            sentence = ctx.text[start:end]
-            codes = {p.place.code for p in ctx.places if start <= p.start < end}
-            if is_negated(sentence) or (
-                draft.place is not None and codes and draft.place.place.code not in codes
-            ):
-                continue
-            tz = (
-                ZoneInfo(draft.place.place.timezone) if draft.place and draft.place.place.timezone else ctx.tz
-            )
-            span = resolve_time(sentence, published_at=ctx.published, tz=tz)
-            if span is not None and not span.historical and span.precision in ("exact", "part_of_day", "day"):
-                draft.span, draft.time_explicit = span, True
-                draft.quote_start = start
-                draft.sentences.insert(0, before)
-
-    def _aftermath(
-        self, ctx: NewsContext, sentences: Sequence[tuple[int, int]], drafts: list[Draft], others: list[Draft]
-    ) -> None:
-        """Targets told in the sentence after an attack: "Drones struck Odesa overnight. A fire
-        broke out at a fuel depot." Only a sentence that reports nothing of its own, names no
-        party, no other place and nothing denied or negated."""
-        told = {index for draft in (*drafts, *others) for index in draft.sentences}
-        for draft in drafts:
-            following = max(draft.sentences, default=-1) + 1
-            if draft.negated or following >= len(sentences) or following in told:
-                continue
-            start, end = sentences[following]
-            sentence = ctx.text[start:end]
-            if is_negated(sentence) or any(start <= m.start < end for m in ctx.mentions):
-                continue
-            named = {p.place.name for p in ctx.places if start <= p.start < end}
-            if named - ({draft.place.place.name} if draft.place else set()):
-                continue
-            targets = [t for t in aftermath_targets(sentence) if t not in draft.targets]
-            if targets:
-                draft.targets.extend(targets)
-                draft.quote_end = end
-                draft.sentences.append(following)
-                told.add(following)
 
     def _title_places(self, title: str) -> list[PlaceMention]:
         if not title:
@@ -443,12 +390,3 @@ class NewsExtractor:
             return
         if not draft.time_explicit or (draft.span.start <= span.start and span.end <= draft.span.end):
             draft.span, draft.time_explicit = span, True
-
-
-def _note_story_time(ctx: NewsContext, drafts: Sequence[Draft]) -> None:
-    """Remember when the first attack a sentence dated happened, for the clocks after it."""
-    for draft in drafts:
-        span = draft.span
-        if draft.time_explicit and not draft.historical and span.precision in ("exact", "part_of_day", "day"):
-            ctx.story_times.append(span.start + (span.end - span.start) / 2)
-            return

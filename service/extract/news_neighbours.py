@@ -1,0 +1,75 @@
+"""What the sentences around an attack add to it: the time told before, the targets told after,
+and when the attacks told so far happened, for the clocks that follow them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from service.extract.flags import is_negated
+from service.extract.incidents import Draft
+from service.extract.news_context import NewsContext
+from service.extract.vocabulary import aftermath_targets
+from service.extract.when import resolve_time
+
+__all__ = ["note_story_time", "targets_told_after", "time_told_before"]
+
+
+def time_told_before(ctx: NewsContext, sentences: Sequence[tuple[int, int]], drafts: list[Draft]) -> None:
+    """The time of an attack told in the sentence before, which reported no attack of its
+    own: "Explosions were heard in Zaporizhzhia at 23:15. Several drones were shot down
+    over the city." Only a sentence that negates nothing and, if it names places, names the
+    attack's."""
+    told = {index for draft in drafts for index in draft.sentences}
+    for draft in drafts:
+        before = min(draft.sentences, default=0) - 1
+        if draft.time_explicit or before < 0 or before in told:
+            continue
+        start, end = sentences[before]
+        sentence = ctx.text[start:end]
+        codes = {p.place.code for p in ctx.places if start <= p.start < end}
+        if is_negated(sentence) or (
+            draft.place is not None and codes and draft.place.place.code not in codes
+        ):
+            continue
+        tz = ZoneInfo(draft.place.place.timezone) if draft.place and draft.place.place.timezone else ctx.tz
+        span = resolve_time(sentence, published_at=ctx.published, tz=tz)
+        if span is not None and not span.historical and span.precision in ("exact", "part_of_day", "day"):
+            draft.span, draft.time_explicit = span, True
+            draft.quote_start = start
+            draft.sentences.insert(0, before)
+
+
+def targets_told_after(
+    ctx: NewsContext, sentences: Sequence[tuple[int, int]], drafts: list[Draft], others: list[Draft]
+) -> None:
+    """Targets told in the sentence after an attack: "Drones struck Odesa overnight. A fire
+    broke out at a fuel depot." Only a sentence that reports nothing of its own, names no
+    party, no other place and nothing denied or negated."""
+    told = {index for draft in (*drafts, *others) for index in draft.sentences}
+    for draft in drafts:
+        following = max(draft.sentences, default=-1) + 1
+        if draft.negated or following >= len(sentences) or following in told:
+            continue
+        start, end = sentences[following]
+        sentence = ctx.text[start:end]
+        if is_negated(sentence) or any(start <= m.start < end for m in ctx.mentions):
+            continue
+        named = {p.place.name for p in ctx.places if start <= p.start < end}
+        if named - ({draft.place.place.name} if draft.place else set()):
+            continue
+        targets = [t for t in aftermath_targets(sentence) if t not in draft.targets]
+        if targets:
+            draft.targets.extend(targets)
+            draft.quote_end = end
+            draft.sentences.append(following)
+            told.add(following)
+
+
+def note_story_time(ctx: NewsContext, drafts: Sequence[Draft]) -> None:
+    """Remember when the first attack a sentence dated happened, for the clocks after it."""
+    for draft in drafts:
+        span = draft.span
+        if draft.time_explicit and not draft.historical and span.precision in ("exact", "part_of_day", "day"):
+            ctx.story_times.append(span.start + (span.end - span.start) / 2)
+            return

@@ -170,11 +170,14 @@ class AcledExtractor:
         first = self._party_of_actor(_field(row, "actor1"))
         if _field(row, "sub_event_type").lower() == "disrupted weapons use":
             # ACLED codes who stopped the weapons as actor1 ("Military Forces of Russia" for Russian
-            # air defence) and whose weapons they were as actor2: the attacker is the second,
-            # or whoever the notes name as firing.
-            agents = self.lexicon.agents(notes)
+            # air defence) and whose weapons they were as actor2: the attacker is the second. The
+            # notes name the one who stopped them first ("Russian forces destroyed two Ukrainian
+            # drones"), so they are read only when actor2 names no party, for another side than actor1's.
             second = self._party_of_actor(_field(row, "actor2"))
-            return (agents[0][1] if agents else second or first), _CONFIDENCE
+            if second is not None:
+                return second, _CONFIDENCE
+            others = [code for _, code in self.lexicon.agents(notes) if code != first]
+            return (others[0] if others else first), _CONFIDENCE
         if event_type != "battles":
             return first, _CONFIDENCE
         # ACLED actors carry no direction; in a battle the notes say who attacked.
@@ -212,7 +215,8 @@ class AcledExtractor:
     ) -> tuple[datetime, datetime, str]:
         zone = _zone(place.timezone if place else None)
         widen = _WIDEN_DAYS.get(_field(row, "time_precision"), 0)
-        hours = (_clock_hours(notes) or _part_of_day(notes)) if not widen else None
+        timed = _PAUSE_TIME.sub("", notes)  # "before the ceasefire took effect at noon" dates the pause
+        hours = (_clock_hours(timed) or _part_of_day(timed)) if not widen else None
         if hours is not None:
             midnight = datetime.combine(day, time(), zone)
             begin, finish = (midnight + timedelta(hours=h) for h in hours)
@@ -229,6 +233,15 @@ _AT_CLOCK = re.compile(
     r"\bat\s+(?:around\s+|about\s+|approximately\s+|roughly\s+)?([01]?\d|2[0-3])[:.]([0-5]\d)\b"
 )
 _ANY_CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])")
+
+
+# When a pause or deadline began or ran out, not when the event happened.
+_PAUSE_TIME = re.compile(
+    r"\b(?:took\s+effect|came\s+into\s+(?:force|effect)|began|begins|started|starts|ended|ends|expired|expires"
+    r"|ran\s+out|runs\s+out|had\s+run\s+out|lapsed)\s+at\s+(?:around\s+|about\s+)?"
+    r"(?:noon|midday|midnight|(?:[01]?\d|2[0-3])[:.][0-5]\d)\b",
+    re.IGNORECASE,
+)
 
 
 def _clock_hours(notes: str) -> tuple[float, float] | None:

@@ -21,14 +21,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from service.extract.gazetteer_codes import CITY_DISTRICTS, EXTRA_NAMES, SUBDIVISIONS
+from service.extract.gazetteer_codes import CITY_DISTRICTS, EXTRA_NAMES, LANDMARKS, SUBDIVISIONS
 
 __all__ = ["INDEX_FORMAT", "build_index", "name_key"]
 
 logger = logging.getLogger(__name__)
 
 #: Bump whenever the layout or the building rules change: old cache files are then ignored.
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 
 #: Countries whose settlements always come with their ISO 3166-2 divisions.
 CORE_COUNTRIES = ("UA", "RU")
@@ -288,6 +288,10 @@ def build_index(countries: tuple[str, ...] = ()) -> dict[str, Any]:
             idx, pop = row_of[record["geonameid"]], int(record["population"])
             for alias in aliases:
                 builder.add_name(alias, idx, population=pop, check_words=False)
+    for country, code, name, latitude, longitude, timezone, aliases in LANDMARKS:
+        idx = builder.add_place([name, code, country, latitude, longitude, timezone, "landmark", 0, -1])
+        for alias in (name, *aliases):
+            builder.add_name(alias, idx, population=0, check_words=False)
     subdivision_rows, region_stems, admin_names = _add_subdivisions(builder, by_group, row_of, pycountry)
     capitals = _add_countries(builder, cities, pycountry, row_of)
     _add_foreign_cities(builder, scope)

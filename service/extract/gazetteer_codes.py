@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["CITY_DISTRICTS", "EXTRA_NAMES", "SUBDIVISIONS", "SubdivisionRow"]
+__all__ = ["CITY_DISTRICTS", "EXTRA_NAMES", "LANDMARKS", "SUBDIVISIONS", "SubdivisionRow"]
 
 
 class SubdivisionRow(NamedTuple):
@@ -270,3 +270,19 @@ CITY_DISTRICTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 EXTRA_NAMES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("UA", "17", "Pivdenne", ("Pivdennyi", "Yuzhne", "Yuzhny", "Yuzhnyy")),
 )
+
+
+#: Places that are no settlement, which GeoNames' table of populated places does not hold but
+#: reports of this war name as where an attack landed: (country, ISO 3166-2 division, name,
+#: latitude, longitude, time zone, other names).
+LANDMARKS: tuple[tuple[str, str, str, float, float, str, tuple[str, ...]], ...] = (
+    (
+        "UA", "UA-51", "Zmiinyi Island", 45.2553, 30.2039, "Europe/Kyiv",
+        ("Snake Island", "Zmiinyi", "Zmiiny Island", "Zmiiny", "Zmeiny Island", "Zmeiny", "Zmeinyi Island"),
+    ),
+    (
+        "UA", "UA-43", "Crimean Bridge", 45.3083, 36.5078, "Europe/Simferopol",
+        ("Kerch Bridge", "Kerch Strait Bridge", "Crimea Bridge"),
+    ),
+    ("UA", "UA-48", "Kinburn Spit", 46.5600, 31.5200, "Europe/Kyiv", ("Kinburn peninsula",)),
+)  # fmt: skip

@@ -36,6 +36,9 @@ _ORIGIN = re.compile(
     r"|from\s+the\s+(?:direction|territory|side|area)\s+of|from\s+positions\s+(?:in|near|around|outside)"
     # where the shooters stand: "troops positioned around the Zaporizhzhia plant fired at Nikopol"
     r"|(?:positioned|stationed|based|deployed|entrenched|dug\s+in)\s+(?:around|at|in|near|on|outside|inside)"
+    # where a ship was going: "a tanker sailing towards Novorossiysk was hit 40 miles off Sinop"
+    # (drones "heading for" a plant are aimed at it: that place stands)
+    r"|(?:sailing|bound|steaming)\s+(?:in\s+ballast\s+)?(?:to|towards|toward|for)"
     r"|from\s+(?:the\s+)?(?:(?:russian-|ukrainian-|temporarily\s+)?occupied"
     r"|(?:left|right|opposite|other)\s+bank\s+(?:of|in|near)))"
     r"(?:\s+(?:the|a|an))?(?:\s+(?:former|occupied|russian-occupied|temporarily|nearby|neighbouring"
@@ -68,8 +71,9 @@ _DATELINE_DATED = re.compile(
     r"\.(?:\s*/[^/\n]{1,40}/\.?)?\s+(?=[A-Z\"“])"
 )
 _CLOCK_AFTER = re.compile(r"\s+(?:time|standard time|summer time)\b", re.IGNORECASE)
-# "Moscow-installed officials": the government that put them there, not a place.
-_INSTALLED_AFTER = re.compile(r"-(?:installed|appointed|backed)\b", re.IGNORECASE)
+# "Moscow-installed officials": the government that put them there, not a place; "a
+# Gambia-flagged tanker": the state a ship is registered in.
+_INSTALLED_AFTER = re.compile(r"-(?:installed|appointed|backed|flagged|registered)\b", re.IGNORECASE)
 
 
 class PlaceReader:
@@ -170,7 +174,7 @@ def _comes_from(text: str, start: int, end: int) -> bool:
     return _ORIGIN.search(text, start, end) is not None
 
 
-_STANDING_STEMS = ("position", "station", "based", "deploy", "entrench", "dug in")
+_STANDING_STEMS = ("position", "station", "based", "deploy", "entrench", "dug in", "sail", "bound", "steam")
 
 
 def located(

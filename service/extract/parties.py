@@ -71,6 +71,8 @@ _FORCE = (
 _WEAPON = (
     r"drones?|uavs?|missiles?|rockets?|shells?|shelling|bombs?|aircraft|jets?|warplanes?|helicopters?"
     r"|shaheds?|munitions?|mortars?|attacks?|strikes?|barrages?|bombardments?|assaults?|offensive|fire"
+    # at sea: "two Ukrainian unmanned boats", "unmanned surface vessels", "a Russian warship"
+    r"|boats?|vessels?|usvs?|warships?|submarines?|frigates?|corvettes?"
 )
 _HEAD = re.compile(rf"(?:{_FORCE}|{_WEAPON})\b", re.IGNORECASE)
 _FORCE_HEAD = re.compile(rf"(?:{_FORCE})\b", re.IGNORECASE)

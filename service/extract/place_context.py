@@ -138,7 +138,7 @@ _GOVERNMENT_FOLLOWERS = re.compile(
     r"(?:said|says|say|claimed|claims|accused|accuses|denied|denies|insisted|insists|pledged|"
     r"declared|announced|rejected|rejects|blamed|blames|warned|warns|agreed|agrees|refused|"
     r"wants|wanted|demanded|demands|responded|retaliated|vowed|threatened|insist|deny|"
-    r"deny|launched|ordered|proposed|offered|accepted|signed|violated|breached|broke|"
+    r"deny|launched|ordered|proposed|offered|accepted|signed|violated|breached|broke|breaks|breaches|violates|"
     r"ignored|observ\w+|compl\w+|judge|judged))\b",
     re.IGNORECASE,
 )

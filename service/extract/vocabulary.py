@@ -54,8 +54,10 @@ _WEAK_VERB = (
 # "Air raid" is left out on purpose: "air raid alerts sounded" reports a warning, not an attack.
 _ATTACK_NOUN = (
     r"attacks?|attacking|strikes?|shelling|barrages?|bombardments?|bombing|assaults?|storming|airstrikes?"
-    # A situation report's "artillery fire on the power plant", "drone drops on power equipment".
+    # A situation report's "artillery fire on the power plant", "drone drops on power equipment",
+    # a community channel's "Artillery on the station area".
     r"|(?:artillery|mortar|tank|mlrs|rocket|machine-gun|small-arms)\s+fire(?=\s+(?:on|at|against|into)\b)"
+    r"|artillery(?=\s+on\s+the\b)"
     r"|(?:drone|fpv|uav)\s+drops?(?=\s+(?:on|onto)\b)"
 )
 
@@ -367,7 +369,8 @@ _TARGETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "transport",
-            r"\b(?:railways?|railroads?|rail (?:lines?|stations?|depots?|infrastructure|bridges?|tracks?)"
+            r"\b(?:railways?|railroads?|rail (?:lines?|stations?|depots?|infrastructure|bridges?|tracks?|junctions?)"
+            r"|(?:railway\s+)?tracks|railway junctions?|traction substations?"
             r"|trains?|locomotives?|bridges?|roads?|highways?|motorways?|bus (?:stops?|stations?|depots?)"
             r"|buses"
             r"|\bbus\b|trolleybus(?:es)?|trams?|metro|airports?|railway stations?|overpass)\b",
@@ -403,7 +406,7 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
         "residential": "apartment residential high-rise home house dwelling dormitory dormitorie block housing "
         "multi-storey storey",
         "transport": "railway railroad rail train locomotive bridge road highway motorway bu buse trolleybu "
-        "trolleybuse tram metro airport overpa",
+        "trolleybuse tram metro airport overpa track traction",
         "industrial": "enterprise factory factorie plant warehouse industrial mill workshop foundry foundrie "
         "logistic manufacturing manufacturer manufacture",
         "government": "administration government city town council parliament ministry",
@@ -411,6 +414,16 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
     }.items()
 }
 
+
+# What the thing hit was beside, not the thing hit: "a drone hit near the railway station",
+# "a car on the road to Velyka Pysarivka".
+_BESIDE_CUES = frozenset({"near", "close", "next", "outside", "opposite", "across", "far", "road", "highway"})
+_BESIDE = re.compile(
+    r"\b(?:near|close\s+to|next\s+to|outside|opposite|across\s+from|not\s+far\s+from)\s+"
+    r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?[\w-]+"
+    r"|\bon\s+the\s+(?:road|highway|motorway)s?\s+(?:to|from|between|near|leading|outside|towards?)\b",
+    _I,
+)
 
 # Vehicles that carry fuel are not fuel facilities: "a fuel truck on an airfield".
 _FUEL_VEHICLE_CUES = frozenset({"fuel", "petrol", "petroleum", "gasoline", "diesel", "kerosene", "tanker"})
@@ -445,6 +458,8 @@ def targets_of(clause: str) -> tuple[str, ...]:
             words.update(part.rstrip("s") for part in word.split("-"))
     found: list[str] = []
     text = clause
+    if not words.isdisjoint(_BESIDE_CUES):
+        text = blank(text, [m.span() for m in _BESIDE.finditer(text)])
     if not words.isdisjoint(_FUEL_VEHICLE_CUES):
         text = blank(text, [m.span() for m in _FUEL_VEHICLE.finditer(text)])
     if "not" in words:

@@ -95,7 +95,13 @@ _DOTTED_DATE = (
 # "the" and an ordinal, and not before a noun ("the 93rd brigade", "the 5th floor").
 _ORDINAL_DAY = (
     r"(?P<odpre>(?i:(?:on|since|until|till|by|before|after|from)\s+)?(?i:the)\s+)(?P<od>[0-3]?\d)(?:st|nd|rd|th)"
-    r"(?=\s*[,.;:)]|\s*$|\s+(?i:at|when|as|in|after|before|around|about|into|overnight|and)\b)"
+    r"(?=\s*[,.;:)]|\s*$|\s+(?i:at|when|as|in|after|before|around|about|into|overnight|and)\b"
+    # "on the 22nd Ukrainian sea drones attacked ...": after "on the", any word but a noun the
+    # ordinal counts ("on the 5th floor", "on the 93rd brigade's positions").
+    r"|(?:(?<=[oO]n\sthe\s\d\d[snrt][tdh])|(?<=[oO]n\sthe\s\d[snrt][tdh]))"
+    r"\s+(?!(?i:floors?|storeys?|brigades?|regiments?|battalions?|divisions?|corps|army|armies|anniversary|day"
+    r"|days|times?|attempts?|rounds?|minutes?|hours?|century|strikes?|attacks?|waves?|consecutive|straight"
+    r"|occasions?|of|in\s+a\s+row|wave|separate|mechani[sz]ed|assault|tank|infantry)\b)[A-Za-z])"
 )
 # March 22, March 22nd, 2025.
 _MDY = (
@@ -217,7 +223,7 @@ def _trie(words: list[str]) -> str:
 _TIME_NUMBER = (
     r"\d(?=\d{3}(?!\d)|\d{0,2}(?:[:.]\d\d|\s*[-–]\s*\d|(?:st|nd|rd|th)?\s*(?:[ap]\.?m\b|[ap]\.m\.)"
     r"|(?:st|nd|rd|th)?\s+(?:[A-Z]|of\s|and\s|to\s|hours?\b|days?\b|weeks?\b|months?\b|years?\b|minutes?\b"
-    r"|hrs\b)|(?:st|nd|rd|th)(?=[,.;:)]|\s*$|\s+(?:at|when|as|in|after|before|around|about|into|overnight)\b)))"
+    r"|hrs\b)|(?:st|nd|rd|th)(?=[,.;:)]|\s*$|\s+[a-z])))"
 )
 #: A number or word that every time expression contains.
 TRIGGER = re.compile(

@@ -462,6 +462,13 @@ def acled(notes: str, precision: str = "1") -> Observation:
             kyiv(5, 0),
             "day",
         ),
+        # When the pause took effect is not when the event happened.
+        (
+            "In the early hours of 4 November 2025, before the ceasefire took effect at noon, drones hit Kharkiv.",
+            kyiv(4, 0),
+            kyiv(4, 6),
+            "part_of_day",
+        ),
         (
             "On 4 November 2025, in the morning and the evening, drones hit Kharkiv.",
             kyiv(4, 0),
@@ -812,6 +819,8 @@ def test_overnight_and_this_morning_overlap(extractor: Extractor) -> None:
     ("notes", "actor"),
     [
         ("Russian air defence intercepted and destroyed 12 Ukrainian drones over Kursk region.", "UA"),
+        # The notes name the side that stopped the weapons first: still the second actor's attack.
+        ("Russian naval forces destroyed five Ukrainian unmanned surface vessels near Kursk.", "UA"),
         # Near miss: the notes name no weapon's side; the row's second actor is whose weapons they were.
         ("Air defence intercepted 12 drones over Kursk region.", "UA"),
     ],
@@ -1140,3 +1149,51 @@ def test_a_sentence_that_names_a_party_keeps_its_own_reading(extractor: Extracto
     )
     actors = {o.place_name: o.actor for o in read(extractor, text)}
     assert actors["Kupiansk"] == "RU"
+
+
+# --- at sea ---------------------------------------------------------------------------------------------
+
+
+def test_a_ships_flag_and_destination_are_not_where_it_was_hit(extractor: Extractor) -> None:
+    text = (
+        "The Gambia-flagged tanker Marisol, sailing in ballast towards Novorossiysk, was damaged by an "
+        "explosion off Turkey's coast on Monday. Russian officials blamed a Ukrainian sea drone."
+    )
+    assert {o.place_name for o in read(extractor, text)} <= {"Turkey", None}
+
+
+def test_drones_heading_for_a_plant_are_aimed_at_it(extractor: Extractor) -> None:
+    text = "Air defences shot down every Russian drone heading for the Trypillia thermal power station overnight."
+    assert "UA-32" in {o.place_code for o in read(extractor, text)}
+
+
+def test_boats_and_vessels_name_the_side_they_belong_to(extractor: Extractor) -> None:
+    text = "On Monday two Ukrainian unmanned boats attacked the Russian patrol ship near Zmiinyi Island."
+    (attack,) = read(extractor, text)
+    assert (attack.actor, attack.place_code) == ("UA", "UA-51")
+
+
+@pytest.mark.parametrize(
+    ("clause", "targets"),
+    [
+        ("a drone hit near the railway station, damaging cars in a car park", ()),
+        ("an FPV drone hit a car on the road to Velyka Pysarivka", ()),
+        (
+            "two guided bombs on the station area: the station building and the tracks are damaged",
+            ("transport",),
+        ),
+        ("drones struck the railway junction", ("transport",)),
+        # Near misses: the thing hit itself, a road that is the target.
+        ("a drone hit the railway station", ("transport",)),
+        ("shelling damaged the road bridge", ("transport",)),
+    ],
+)
+def test_what_an_attack_hit_beside_is_not_its_target(clause: str, targets: tuple[str, ...]) -> None:
+    assert targets_of(clause) == targets
+
+
+def test_artillery_on_a_place_reports_an_attack(extractor: Extractor) -> None:
+    (attack,) = read(
+        extractor, "Kupiansk-Vuzlovyi, 15:10. Russian artillery on the station area, tracks damaged."
+    )
+    assert attack.targets == ("transport",)

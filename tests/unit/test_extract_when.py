@@ -576,3 +576,19 @@ def test_clock_times_joined_by_a_dash_are_a_range(text: str) -> None:
     span = span_of(text, WEDNESDAY_APRIL)
     # Published at 11:00 on 2 April: a range ending later that day is the day before.
     assert (span.start, span.end) == (at(2025, 4, 1, 11, 0), at(2025, 4, 1, 12, 30))
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Ukraine: a carrier was damaged in Pivdennyi on the 21st during a Russian drone attack.", True),
+        ("Russia: on the 22nd Ukrainian sea drones attacked the terminal.", True),
+        # What the ordinal counts, after "on the": no day.
+        ("Drones hit a flat on the 5th floor of a building.", False),
+        ("Shells fell on the 93rd brigade positions.", False),
+        ("Drones attacked on the 1st day of the truce.", False),
+    ],
+)
+def test_on_the_ordinal_before_any_word_but_what_it_counts_is_a_day(text: str, found: bool) -> None:
+    days = [m for m in find_times(text, published_at=WEDNESDAY_APRIL, tz=KYIV) if m.span.precision == "day"]
+    assert bool(days) is found

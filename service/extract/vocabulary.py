@@ -204,6 +204,9 @@ def has_weapon(text: str) -> bool:
     return _WEAPON_RE.search(text) is not None
 
 
+_NOT_BEFORE = re.compile(r"\b(?:not|n[’']t|never)\s+(?:been\s+|be\s+)?$", _I)
+
+
 def find_trigger(clause: str) -> re.Match[str] | None:
     """The first word that makes ``clause`` report an attack, or None.
 
@@ -215,9 +218,11 @@ def find_trigger(clause: str) -> re.Match[str] | None:
         return strong
     armed = has_weapon(clause) or _DEBRIS_RE.search(clause) is not None
     supported = armed or bool(targets_of(clause))
-    weak = _WEAK_RE.search(clause)
-    if weak and supported:
-        return weak
+    if supported:
+        for weak in _WEAK_RE.finditer(clause):
+            # "Railway infrastructure has not been damaged": damage that did not happen.
+            if not _NOT_BEFORE.search(clause, max(0, weak.start() - 16), weak.start()):
+                return weak
     fire = _FIRE_RE.search(clause)
     if fire and armed:
         return fire

@@ -1197,3 +1197,22 @@ def test_artillery_on_a_place_reports_an_attack(extractor: Extractor) -> None:
         extractor, "Kupiansk-Vuzlovyi, 15:10. Russian artillery on the station area, tracks damaged."
     )
     assert attack.targets == ("transport",)
+
+
+def test_damage_that_did_not_happen_reports_no_attack_but_leaves_the_attack_told_beside_it(
+    extractor: Extractor,
+) -> None:
+    assert (
+        read(
+            extractor,
+            "Due to a drone threat, the train is held; railway infrastructure has not been damaged.",
+        )
+        == []
+    )
+    # An intercepted attack whose target "was not damaged" is still an attack.
+    (attack,) = read(
+        extractor,
+        "Air defences shot down all six Russian missiles fired at the Trypillia thermal power plant, "
+        "and the plant was not damaged.",
+    )
+    assert "energy" in attack.targets

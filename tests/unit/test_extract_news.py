@@ -214,6 +214,7 @@ def test_historical_mentions_are_flagged(extractor: Extractor, text: str) -> Non
         "The night in Kharkiv passed without attacks, the city administration said.",
         "Russian forces have not struck any energy facility since the moratorium began, the ministry said.",
         "No missiles or drones reached Odesa overnight, the regional governor said.",
+        "Due to a drone threat near Sumy, the train is held at Konotop; railway infrastructure has not been damaged.",
     ],
 )
 def test_negations_are_flagged(extractor: Extractor, text: str) -> None:

@@ -37,18 +37,8 @@ from tests.integration._cli import environment, tracker
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "corpus" / "heldout"
-BLIND = ROOT / "tests" / "corpus" / "blind"
-BLIND2 = ROOT / "tests" / "corpus" / "blind2"
-BLIND3 = ROOT / "tests" / "corpus" / "blind3"
-BLIND4 = ROOT / "tests" / "corpus" / "blind4"
-BLIND5 = ROOT / "tests" / "corpus" / "blind5"
-BLIND6 = ROOT / "tests" / "corpus" / "blind6"
-BLIND7 = ROOT / "tests" / "corpus" / "blind7"
-BLIND8 = ROOT / "tests" / "corpus" / "blind8"
-BLIND9 = ROOT / "tests" / "corpus" / "blind9"
-BLIND10 = ROOT / "tests" / "corpus" / "blind10"
-BLIND11 = ROOT / "tests" / "corpus" / "blind11"
-BLIND12 = ROOT / "tests" / "corpus" / "blind12"
+#: Corpora written apart from the extractor, each scored once before any rule changed because of it.
+BLINDS = tuple(ROOT / "tests" / "corpus" / name for name in ("blind", *(f"blind{n}" for n in range(2, 13))))
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 DEV = SHARED_EVAL / "dev"
 SCORE_PY = SHARED_EVAL / "score.py"
@@ -215,15 +205,14 @@ BLIND12_GAP = (
 )
 # Corpora that may still fall short of the bar, each with the reason shown when it does.
 GAPS = {
-    BLIND5: BLIND5_GAP,
-    BLIND7: BLIND7_GAP,
-    BLIND8: BLIND8_GAP,
-    BLIND9: BLIND9_GAP,
-    BLIND10: BLIND10_GAP,
-    BLIND11: BLIND11_GAP,
-    BLIND12: BLIND12_GAP,
+    "blind5": BLIND5_GAP,
+    "blind7": BLIND7_GAP,
+    "blind8": BLIND8_GAP,
+    "blind9": BLIND9_GAP,
+    "blind10": BLIND10_GAP,
+    "blind11": BLIND11_GAP,
+    "blind12": BLIND12_GAP,
 }
-BLINDS = (BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BLIND7, BLIND8, BLIND9, BLIND10, BLIND11, BLIND12)
 
 
 def shortfalls(result: Mapping[str, Any]) -> list[str]:
@@ -250,8 +239,10 @@ def shortfalls(result: Mapping[str, Any]) -> list[str]:
                 id=corpus.name,
                 # Only the explicit xfail below counts as expected: a crash of the tracker or a
                 # broken corpus still fails the test.
-                marks=[pytest.mark.xfail(strict=False, reason=GAPS[corpus], raises=pytest.xfail.Exception)]
-                if corpus in GAPS
+                marks=[
+                    pytest.mark.xfail(strict=False, reason=GAPS[corpus.name], raises=pytest.xfail.Exception)
+                ]
+                if corpus.name in GAPS
                 else [],
             )
             for corpus in BLINDS
@@ -282,29 +273,22 @@ def test_detection_quality(
 
     assert scored["expected"] > 0, f"{corpus} has no expected violations"
     problems = shortfalls(scored)
-    if problems and corpus in GAPS:
+    if problems and corpus.name in GAPS:
         # The marker alone would show only its fixed reason; this puts the figures and
         # every miss and false positive into the -rx summary line.
-        pytest.xfail(f"{GAPS[corpus]}: {'; '.join(problems)}\n{report}")
+        pytest.xfail(f"{GAPS[corpus.name]}: {'; '.join(problems)}\n{report}")
     assert not problems, report
+
+
+#: How many reports a corpus holds, at least and at most, where it is not 40 to 60.
+REPORTS = {"blind": (40, 55), "blind8": (35, 55)}
 
 
 @pytest.mark.parametrize(
     ("corpus", "least", "most"),
     [
         pytest.param(HELDOUT, 45, 60, id="heldout"),
-        pytest.param(BLIND, 40, 55, id="blind"),
-        pytest.param(BLIND2, 40, 60, id="blind2"),
-        pytest.param(BLIND3, 40, 60, id="blind3"),
-        pytest.param(BLIND4, 40, 60, id="blind4"),
-        pytest.param(BLIND5, 40, 60, id="blind5"),
-        pytest.param(BLIND6, 40, 60, id="blind6"),
-        pytest.param(BLIND7, 40, 60, id="blind7"),
-        pytest.param(BLIND8, 35, 55, id="blind8"),
-        pytest.param(BLIND9, 40, 60, id="blind9"),
-        pytest.param(BLIND10, 40, 60, id="blind10"),
-        pytest.param(BLIND11, 40, 60, id="blind11"),
-        pytest.param(BLIND12, 40, 60, id="blind12"),
+        *(pytest.param(corpus, *REPORTS.get(corpus.name, (40, 60)), id=corpus.name) for corpus in BLINDS),
     ],
 )
 def test_corpus_labels_cover_every_report_and_explain_every_negative(

@@ -180,7 +180,8 @@ _STANDING_STEMS = ("position", "station", "based", "deploy", "entrench", "dug in
 def located(
     text: str, found: Sequence[PlaceMention], party_spans: Sequence[tuple[int, int]]
 ) -> list[PlaceMention]:
-    """Places that are places: not a government ("Kyiv said"), a party's name or a clock ("Moscow time")."""
+    """Places that are places: not a government ("Kyiv said"), a party's name, a clock ("Moscow
+    time") or an end of a route ("train No. 127 Kyiv–Sumy")."""
     return [
         p
         for p in found
@@ -188,7 +189,22 @@ def located(
         and not _overlaps((p.start, p.end), party_spans)
         and not _CLOCK_AFTER.match(text, p.end)
         and not _INSTALLED_AFTER.match(text, p.end)
+        and not _on_a_route(text, p, found)
     ]
+
+
+_DASH = re.compile(r"\s?[–—-]\s?")
+
+
+def _on_a_route(text: str, place: PlaceMention, found: Sequence[PlaceMention]) -> bool:
+    """Two places joined by a dash ("Kyiv–Sumy", "the Sumy-Kyiv train") name a route, not where anything happened."""
+    for other in found:
+        if other is place:
+            continue
+        between = text[place.end : other.start] if other.start >= place.end else text[other.end : place.start]
+        if between and _DASH.fullmatch(between):
+            return True
+    return False
 
 
 def _overlaps(span: tuple[int, int], others: Sequence[tuple[int, int]]) -> bool:

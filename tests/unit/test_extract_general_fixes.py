@@ -1216,3 +1216,11 @@ def test_damage_that_did_not_happen_reports_no_attack_but_leaves_the_attack_told
         "and the plant was not damaged.",
     )
     assert "energy" in attack.targets
+
+
+def test_two_places_joined_by_a_dash_are_a_route(extractor: Extractor) -> None:
+    text = (
+        "Due to a Russian attack on railway infrastructure at Vorozhba station on Monday, "
+        "train No. 127 Kyiv–Sumy will terminate at Konotop."
+    )
+    assert {o.place_name for o in read(extractor, text)} == {"Vorozhba"}

@@ -423,8 +423,12 @@ class KillRecord:
     last_job: str | None
 
 
-def kill_in_phase(daemon: Daemon, phase: str, rng: random.Random, *, timeout: float = 8.0) -> KillRecord:
-    """Wait for the moment ``phase`` begins in the daemon's log, then SIGKILL it a random moment later."""
+def kill_in_phase(daemon: Daemon, phase: str, rng: random.Random, *, timeout: float = 20.0) -> KillRecord:
+    """Wait for the moment ``phase`` begins in the daemon's log, then SIGKILL it a random moment later.
+
+    The wait is long enough for a restart on a loaded two-core machine (a restarted daemon took
+    more than 8 s to finish its first job there while the other half of the suite ran).
+    """
     started = time.monotonic()
     predicate, (low, high) = KILL_PHASES[phase]
     index = daemon.wait_for_log(predicate, timeout=timeout)

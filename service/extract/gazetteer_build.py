@@ -23,7 +23,7 @@ from typing import Any
 
 from service.extract.gazetteer_codes import CITY_DISTRICTS, EXTRA_NAMES, LANDMARKS, SUBDIVISIONS
 
-__all__ = ["INDEX_FORMAT", "build_index", "name_key"]
+__all__ = ["INDEX_FORMAT", "build_index", "km_between", "name_key"]
 
 logger = logging.getLogger(__name__)
 
@@ -141,10 +141,15 @@ def _kind_by_population(population: int) -> str:
     return "town" if population >= 10_000 else "village"
 
 
-def _distance_km(a: dict[str, Any], b: dict[str, Any]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a["latitude"], a["longitude"], b["latitude"], b["longitude"]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres between two points given in degrees."""
+    phi1, lam1, phi2, lam2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    h = math.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin((lam2 - lam1) / 2) ** 2
     return 12742.0 * math.asin(math.sqrt(h))
+
+
+def _distance_km(a: dict[str, Any], b: dict[str, Any]) -> float:
+    return km_between(a["latitude"], a["longitude"], b["latitude"], b["longitude"])
 
 
 def _find_parents(records: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:

@@ -8,12 +8,12 @@ the evidence. Denials take the place and time of the accusation they answer.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pycountry
 
+from service.extract.gazetteer_build import km_between
 from service.extract.places import Gazetteer, Place, PlaceMention
 from service.extract.when import TimeSpan
 from service.records import Observation
@@ -213,10 +213,7 @@ def _narrows_place(wide: Place, narrow: Place) -> bool:
     lat1, lon1, lat2, lon2 = wide.latitude, wide.longitude, narrow.latitude, narrow.longitude
     if wide.code != narrow.code or lat1 is None or lon1 is None or lat2 is None or lon2 is None:
         return False
-    # Degrees to kilometres, near enough at these latitudes for a 20 km test.
-    dy = (lat1 - lat2) * 111.0
-    dx = (lon1 - lon2) * 111.0 * math.cos(math.radians(lat1))
-    return math.hypot(dx, dy) <= _DISTRICT_KM
+    return km_between(lat1, lon1, lat2, lon2) <= _DISTRICT_KM
 
 
 def _place_name(mention: PlaceMention | None) -> str | None:

@@ -1113,24 +1113,6 @@ def test_each_line_of_a_situation_report_is_its_own_report() -> None:
     assert bilozerka.occurred_start <= datetime(2025, 3, 28, 13, 40, tzinfo=UTC) < bilozerka.occurred_end
 
 
-@pytest.mark.parametrize(
-    ("text", "found"),
-    [
-        ("Drones hit the depot on 22.03, officials said.", True),
-        ("Drones hit the depot on 22.03.2025, officials said.", True),
-        # A clock written with a dot, a decimal, a distance: no dates.
-        ("Drones hit the depot at 22.03, officials said.", False),
-        ("Output fell by 12.05 percent after the strike.", False),
-        ("The front moved 10.12 km after the strike.", False),
-    ],
-)
-def test_a_dotted_day_and_month_is_a_date(text: str, found: bool) -> None:
-    from service.extract.when import find_times
-
-    days = [m for m in find_times(text, published_at=MORNING, tz=KYIV) if m.span.precision == "day"]
-    assert bool(days) is found
-
-
 def test_an_attack_told_without_a_party_is_the_attacker_the_report_names(extractor: Extractor) -> None:
     text = (
         "Ukrainian forces carried out two drone attacks in the Kherson region on Monday, the governor said. "
@@ -1224,3 +1206,21 @@ def test_two_places_joined_by_a_dash_are_a_route(extractor: Extractor) -> None:
         "train No. 127 Kyiv–Sumy will terminate at Konotop."
     )
     assert {o.place_name for o in read(extractor, text)} == {"Vorozhba"}
+
+
+def test_a_finer_place_narrows_only_the_place_it_lies_in() -> None:
+    from service.extract.incidents import _narrows_place
+    from service.extract.place_types import Place
+
+    def place(name: str, code: str, kind: str, lat: float | None = None, lon: float | None = None) -> Place:
+        return Place(name, code, "UA", lat, lon, "Europe/Kyiv", kind, 0)
+
+    kherson = place("Kherson", "UA-65", "city", 46.64, 32.61)
+    oblast = place("Kherson Oblast", "UA-65", "subdivision")
+    district = place("Dniprovskyi district, Kherson", "UA-65", "district", 46.64, 32.61)
+    assert _narrows_place(kherson, district)
+    assert _narrows_place(oblast, kherson)
+    # Near misses: a district of a city 90 km away, a town of another region, a coarser place.
+    assert not _narrows_place(place("Mykolaiv", "UA-48", "city", 46.97, 32.0), district)
+    assert not _narrows_place(place("Odesa Oblast", "UA-51", "subdivision"), kherson)
+    assert not _narrows_place(district, kherson)

@@ -102,9 +102,6 @@ def _near_enough_cached(
     return found
 
 
-_SAME_NAME_BONUS = 0.5e-6
-
-
 def _overlap_us(a: Candidate, b: Candidate) -> int:
     """The overlap in whole microseconds: exact, so ties compare as the timedeltas would."""
     a0, a1 = a.span_us
@@ -165,10 +162,16 @@ class Incident:
     def start(self) -> datetime:
         return self.core.start
 
-    def fits(self, match: Match) -> float | None:
-        """How well a match fits (larger is better), or None when it is another attack."""
+    def fits(self, match: Match) -> tuple[bool, float] | None:
+        """How well a match fits (larger is better), or None when it is another attack.
+
+        An incident whose core names the match's place comes first ("Bilozerka" joins the
+        car hit in Bilozerka that morning, not a night's shelling reported only as "near
+        Kherson", however much longer it overlaps that); then the longest overlap with a member.
+        """
         candidate = match.candidate
-        if candidate.actor != self.party or not compatible(self.core, candidate):
+        core = self.core
+        if candidate.actor != self.party or not compatible(core, candidate):
             return None
         best = 0
         # Members mostly name a handful of places: whether each agrees is worked out once.
@@ -189,10 +192,8 @@ class Incident:
             overlap = _overlap_us(other, candidate)
             if overlap > best and agree:
                 best = overlap
-        # The core is among the matches and compatible, so best > 0. Between incidents that fit
-        # equally, the one whose core names the same place wins (half a microsecond: less than
-        # any difference of overlap).
-        return best / 1_000_000 + (_SAME_NAME_BONUS if _same_place_name(self.core, candidate) else 0.0)
+        # The core is among the matches and compatible, so best > 0.
+        return _same_place_name(core, candidate), best / 1_000_000
 
     def report_ids(self) -> set[int]:
         return {m.candidate.report_id for m in self.matches}
@@ -228,6 +229,8 @@ class IncidentSet:
         self._by_observation: dict[int, Incident] = {}
         self._buckets: dict[tuple[str, int, str | None], list[Incident]] = defaultdict(list)
         self._keys: dict[int, list[tuple[str, int, str | None]]] = {}
+        # What each incident was last indexed under: its core, and how many of its matches.
+        self._indexed: dict[int, tuple[Candidate, int]] = {}
         self._wide: list[Incident] = []
         self._codes: set[str | None] = {None}
         for incident in incidents:
@@ -249,14 +252,19 @@ class IncidentSet:
 
     def reindex(self, incident: Incident) -> None:
         """Call after an incident gained evidence: its core, and so its days, may have moved."""
-        for m in incident.matches:
+        core = incident.core
+        core_before, counted = self._indexed.get(id(incident), (None, 0))
+        # Matches only ever grow: those indexed already need no second look.
+        for m in incident.matches[counted:]:
             self._by_observation[m.candidate.observation_id] = incident
+        self._indexed[id(incident)] = (core, len(incident.matches))
+        if core is core_before:
+            return
         for key in self._keys.pop(id(incident), []):
             self._buckets[key].remove(incident)
         if incident in self._wide:
             self._wide.remove(incident)
-        core = incident.core
-        days = _days(core.start, core.end)
+        days = _days(core.span_us)
         if days is None:
             self._wide.append(incident)
             return
@@ -268,7 +276,7 @@ class IncidentSet:
 
     def near(self, candidate: Candidate) -> list[Incident]:
         """Incidents of the candidate's actor whose core may overlap it, in the order they were added."""
-        days = _days(candidate.start, candidate.end)
+        days = _days(candidate.span_us)
         if days is None:
             found = [i for i in self.items if i.party == candidate.actor]
         else:
@@ -291,11 +299,13 @@ class IncidentSet:
 
 #: Spans longer than this are not bucketed by day; they are compared with everything.
 _MAX_BUCKETED_DAYS = 14
+_DAY_US = 86_400_000_000
 
 
-def _days(start: datetime, end: datetime) -> range | None:
-    first = int(start.timestamp() // 86400)
-    last = int((end.timestamp() - 1e-6) // 86400)
+def _days(span_us: tuple[int, int]) -> range | None:
+    """The days (since the epoch) a span touches; its end is excluded."""
+    first = span_us[0] // _DAY_US
+    last = (span_us[1] - 1) // _DAY_US
     if last - first > _MAX_BUCKETED_DAYS:
         return None
     return range(first, max(first, last) + 1)
@@ -310,7 +320,7 @@ def assign(match: Match, incidents: IncidentSet, *, create: bool = True) -> Inci
     held = incidents.holding(match.candidate.observation_id)
     if held is not None:
         return held
-    best: tuple[float, Incident] | None = None
+    best: tuple[tuple[bool, float], Incident] | None = None
     for incident in incidents.near(match.candidate):
         score = incident.fits(match)
         if score is not None and (best is None or score > best[0]):

@@ -323,3 +323,25 @@ def test_a_match_that_may_not_create_joins_or_stays_out() -> None:
     )
     assert joined is incidents.items[0]
     assert len(joined.matches) == 2
+
+
+def test_a_report_of_a_town_joins_that_towns_attack_before_a_longer_overlap_elsewhere() -> None:
+    """A day-long report of Bilozerka joins the morning's car hit in Bilozerka, not a night's
+    shelling placed only at Kherson (15 km away) that it overlaps for longer."""
+    bilozerka = {"place_name": "Bilozerka", "place_code": "UA-65", "latitude": 46.63, "longitude": 32.43}
+    kherson = {"place_name": "Kherson", "place_code": "UA-65", "latitude": 46.64, "longitude": 32.61}
+    morning = match(start=DAY + timedelta(hours=6), **bilozerka)
+    night = match(
+        start=DAY - timedelta(hours=3), end=DAY + timedelta(hours=6), precision="part_of_day", **kherson
+    )
+    whole_day = match(start=DAY, end=DAY + timedelta(days=1), precision="day", **bilozerka)
+    incidents = group([morning, night, whole_day])
+    joined = next(i for i in incidents if whole_day in i.matches)
+    assert morning in joined.matches
+    assert night not in joined.matches
+    # Without a town of the same name, the longest overlap still decides.
+    nameless = match(
+        start=DAY, end=DAY + timedelta(days=1), precision="day", **{**bilozerka, "place_name": "Chornobaivka"}
+    )
+    incidents = group([morning, night, nameless])
+    assert night in next(i for i in incidents if nameless in i.matches).matches

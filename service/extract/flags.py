@@ -157,6 +157,9 @@ _NEGATED = re.compile(
     r"|are being|is being)\s+)?(?:recorded|reported|registered|observed|carried out|launched|fired|reached|"
     r"hit|damaged|struck|made|detected|conducted)\b"
     r"|\b(?:passed|went|gone|was|were)\s+(?:by\s+)?without\s+(?:any\s+)?(?:attacks?|strikes?|shelling|incidents?)"
+    # "there have been no attacks on the ports since 30 September", "there were no strikes"
+    r"|\bthere\s+(?:(?:have|has|had)\s+been|were|was|are|is)\s+(?:still\s+)?no\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:attacks?|strikes?|shelling|hits?|explosions?|violations?)\b"
     r"|\b(?:have|has|had|did|do|does|were|was|is|are)\s*(?:not|n't|never)\s+(?:\w+\s+){0,2}?"
     r"(?:struck|strike|attacked|attack|shelled|shell|hit|carried out|launched|launch|fired|fire|targeted"
     r"|target|bombed|bomb|open(?:ed)?\s+fire)\b"
@@ -215,6 +218,7 @@ _PLEDGE_BEFORE = re.compile(
 _DENIAL_SCOPE_END = re.compile(r"[,;:]|\s(?:and|but|while|saying|adding|insisting|although|though)\b", _I)
 
 
+_NOT_BEFORE = re.compile(r"\b(?:not|n't|never|no\s+longer)\s+(?:\w+ly\s+)?$", _I)
 _BASE_FORMS = frozenset(
     {"strictly", "fully", "still", "observe", "comply", "abide", "adhere", "honor", "honour", "uphold"}
 )
@@ -236,6 +240,8 @@ def _denials(text: str) -> tuple[re.Match[str], ...]:
         first = match.group(0).split()[0].lower()
         if first in _BASE_FORMS and _PLEDGE_BEFORE.search(text, max(match.start() - 40, 0), match.start()):
             continue
+        if _NOT_BEFORE.search(text, max(match.start() - 40, 0), match.start()):
+            continue  # "Moscow is not honouring the pause" accuses; "did not deny" denies nothing
         found.append(match)
     return tuple(found)
 
@@ -289,7 +295,8 @@ def denial_scopes(text: str) -> list[tuple[int, int]]:
 _MODAL = re.compile(
     r"\b(?i:will|would|could|might|shall|can|threaten\w*|plan(?:s|ned|ning)? to|intend\w*|vow\w*"
     r"|pretexts?\s+for|justif(?:y|ies|ied|ying|ication)|excuses?\s+for|grounds\s+for|cover\s+for"
-    r"|warn(?:s|ed)? (?:that|of)|promis\w*|ready to|prepared to|if|unless|should|likely to)\b|\bmay\b"
+    r"|warn(?:s|ed)? (?:that|of)|promis\w*|ready to|prepared to|if|unless|should|likely to"
+    r"|reserv(?:e|es|ed|ing) the right)\b|\bmay\b"
 )
 _FUTURE_AFTER = re.compile(r"\b(?:will|would|shall)\s+(?:continue|go on|resume|follow|be carried out)\b", _I)
 
@@ -302,7 +309,12 @@ def is_hypothetical(clause: str, trigger_start: int) -> bool:
 _HABITUAL = re.compile(
     r"\b(?:is|are|gets?)\s+(?:\w+\s+)?(?:shelled|struck|hit|attacked|bombed|targeted)\b[^.;]*?\b(?:daily|"
     r"every (?:day|night|week)|times a (?:day|week)|regularly|routinely|constantly|frequently|often|"
-    r"repeatedly)\b",
+    r"repeatedly)\b"
+    # "the enemy attacked railway infrastructure almost every night": a pattern told, in any tense
+    r"|\b(?:almost|nearly|virtually|practically)\s+every\s+(?:single\s+)?(?:day|night|week)\b"
+    r"|\b(?:day|night)\s+after\s+(?:day|night)\b"
+    # "the Kyiv regime continues to attack energy facilities in several Russian regions"
+    r"|\bcontinu(?:es|e|ed|ing)\s+to\s+(?:attack|strike|shell|bomb|target|hit|fire\s+on)\b",
     _I,
 )
 

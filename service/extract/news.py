@@ -53,9 +53,14 @@ from service.extract.flags import (
     states_claim,
 )
 from service.extract.incidents import Draft, anchor_denials, merge_or_append, to_observation
-from service.extract.news_actors import ActorReader, nearest_agent
+from service.extract.news_actors import ActorReader, actor_segments, nearest_agent
 from service.extract.news_context import Lazy, NewsContext
-from service.extract.news_neighbours import note_story_time, targets_told_after, time_told_before
+from service.extract.news_neighbours import (
+    note_story_time,
+    places_told_after,
+    targets_told_after,
+    time_told_before,
+)
 from service.extract.news_places import (
     PlaceReader,
     address_sections,
@@ -94,6 +99,20 @@ class NewsExtractor:
 
         self._actors = ActorReader(lexicon)
         self._places = PlaceReader(gazetteer)
+        self._voice_zones: dict[str, ZoneInfo | None] = {}
+
+    def _voice_zone(self, voice: str) -> ZoneInfo | None:
+        """The clock a party's own channel keeps: its capital's ("at 10:15" from Moscow's
+        ministry or from the governor it installed in Enerhodar is Moscow time)."""
+        code = voice.removeprefix("party:")
+        if code not in self.lexicon.codes:
+            return None
+        if code not in self._voice_zones:
+            capital = self.lexicon.capital_of(code)
+            found = self.gazetteer.find(capital) if capital else []
+            zone = next((m.place.timezone for m in found if m.place.timezone), None)
+            self._voice_zones[code] = ZoneInfo(zone) if zone else None
+        return self._voice_zones[code]
 
     def extract(self, report: ReportInput) -> list[Observation]:
         text = report.text or ""
@@ -114,8 +133,19 @@ class NewsExtractor:
         dateline = (
             self.gazetteer.find(text[: len(text) - len(reading.lstrip())]) if reading is not text else []
         )
-        zone = report_zone(places or title_places() or dateline)
-        context = NewsContext(report, reading, published, zone, places, mentions, title_places, dateline)
+        voice_zone = self._voice_zone(report.source_voice)
+        zone = voice_zone or report_zone(places or title_places() or dateline)
+        context = NewsContext(
+            report,
+            reading,
+            published,
+            zone,
+            places,
+            mentions,
+            title_places,
+            dateline,
+            own_clock=voice_zone is not None,
+        )
         drafts: list[Draft] = []
         others: list[Draft] = []
         sentences = split_sentences(reading)
@@ -140,6 +170,7 @@ class NewsExtractor:
                     merge_or_append(drafts, draft, self.gazetteer)
             note_story_time(context, read)
         time_told_before(context, sentences, drafts)
+        places_told_after(drafts)
         self._fill_gaps(context, drafts)
         targets_told_after(context, sentences, drafts, others)
         anchor_denials(drafts, others)
@@ -238,7 +269,6 @@ class NewsExtractor:
         affirmative: Sequence[tuple[int, int, int]],
         negated: bool,
     ) -> list[Draft]:
-        sentence = ctx.text[start:end]
         # A party named only where the analysis is blanked (the other side's violations that
         # a retaliation answers, a pause's terms) is not this attack's agent.
         mentions = [
@@ -252,13 +282,53 @@ class NewsExtractor:
             for offset, code in self.lexicon.agents(analysis, mentions)
             if not any(s <= offset < e for s, e in in_speaker)
         ]
-        actor = nearest_agent(agents, affirmative)
         speaker_party = next((s.party for s in speakers if s.party), None)
-        if actor is None and speaker_party and self.lexicon.self_claim(analysis):
+        if affirmative:
+            # Up to the first clause's end: its speaker ("... said on Friday it had struck") opens it.
+            claimed = self.lexicon.self_claim(analysis[: affirmative[0][1]])
+            segments = actor_segments(agents, affirmative, speaker_party if claimed else None)
+            if segments is not None:
+                drafts = []
+                for attacker, clauses in segments:
+                    others = [(a, b) for other, rest in segments if other != attacker for a, b, _ in rest]
+                    drafts.extend(
+                        self._located_drafts(
+                            ctx, index, start, end, unspoken, speakers, clauses, attacker, others
+                        )
+                    )
+                return drafts
+        actor = nearest_agent(agents, affirmative)
+        if (
+            speaker_party
+            and self.lexicon.self_claim(analysis)
+            and not _named_before_verb(agents, affirmative)
+        ):
+            # "said it had struck facilities used by the armed forces of Ukraine": a party named
+            # after the verb is what the speaker's side struck.
             actor = speaker_party
         if actor is None:
             trigger_at = affirmative[0][0] + affirmative[0][2] if affirmative else None
             actor = self._actors.actor_from_own_voice(ctx.report.source_voice, analysis, mentions, trigger_at)
+        return self._located_drafts(
+            ctx, index, start, end, unspoken, speakers, affirmative, actor, [], negated=negated
+        )
+
+    def _located_drafts(
+        self,
+        ctx: NewsContext,
+        index: int,
+        start: int,
+        end: int,
+        unspoken: str,
+        speakers: Sequence[Speaker],
+        affirmative: Sequence[tuple[int, int, int]],
+        actor: str | None,
+        hidden: Sequence[tuple[int, int]],
+        *,
+        negated: bool = False,
+    ) -> list[Draft]:
+        """A sentence's drafts for one attacker, a draft per place; ``hidden``: another attacker's clauses."""
+        sentence = ctx.text[start:end]
         voice = self._actors.voice(ctx, sentence, speakers, actor)
         if affirmative:
             clauses = " ".join(unspoken[a:b] for a, b, _ in affirmative)
@@ -267,12 +337,19 @@ class NewsExtractor:
         else:
             clauses, hypothetical = unspoken, False
         target_text = blank(clauses, consequence_spans(clauses))
-        elsewhere = [*retaliation_spans(sentence), *pause_area_spans(sentence), *correction_spans(sentence)]
+        elsewhere = [
+            *retaliation_spans(sentence),
+            *pause_area_spans(sentence),
+            *correction_spans(sentence),
+            *hidden,
+        ]
         places = self._places.sentence_places(ctx, start, end, speakers, elsewhere)
         drafts = []
         located: list[tuple[PlaceMention | None, bool]] = list(places) or [(None, False)]
         anchor = affirmative[0][0] + affirmative[0][2] if affirmative else None
-        for place, proximity in located:
+        whole = list(targets_of(target_text))
+        own_targets = _targets_before_each(unspoken, affirmative, [p.start - start for p, _ in places])
+        for number, (place, proximity) in enumerate(located):
             span, explicit_time = self._time(ctx, sentence, [(place, proximity)] if place else [], anchor)
             historical = span.historical or is_historical(sentence, ctx.published.year)
             drafts.append(
@@ -282,7 +359,7 @@ class NewsExtractor:
                     voice=voice,
                     action=action_of(clauses),
                     intercepted=is_intercepted(sentence),
-                    targets=list(targets_of(target_text)),
+                    targets=list(own_targets[number]) if own_targets else whole,
                     place=place,
                     place_explicit=place is not None,
                     span=span,
@@ -342,7 +419,7 @@ class NewsExtractor:
         anchor: int | None = None,
     ) -> tuple[TimeSpan, bool]:
         tz = ctx.tz
-        for place, _ in places:
+        for place, _ in places if not ctx.own_clock else ():
             if place.place.timezone:
                 tz = ZoneInfo(place.place.timezone)
                 break
@@ -390,3 +467,38 @@ class NewsExtractor:
             return
         if not draft.time_explicit or (draft.span.start <= span.start and span.end <= draft.span.end):
             draft.span, draft.time_explicit = span, True
+
+
+def _targets_before_each(
+    unspoken: str, affirmative: Sequence[tuple[int, int, int]], place_offsets: Sequence[int]
+) -> list[tuple[str, ...]] | None:
+    """Each place's own targets, when the attack clauses name one before every place.
+
+    "Struck an oil terminal in Feodosia and an air base at Millerovo": the terminal was
+    in Feodosia, the air base at Millerovo. Each place takes what is named between the
+    place before it and itself; when any place has nothing there ("hit Kharkiv and Odesa,
+    damaging substations"), every place takes all the sentence's targets (None).
+    """
+    if len(place_offsets) < 2 or not affirmative:
+        return None
+    kept = [(a, b) for a, b, _ in affirmative]
+    outside = [(b, a) for (_, b), (a, _) in zip([(0, 0), *kept], [*kept, (len(unspoken), 0)], strict=True)]
+    text = blank(unspoken, [*outside, *consequence_spans(unspoken)])
+    order = sorted(range(len(place_offsets)), key=place_offsets.__getitem__)
+    found: list[tuple[str, ...]] = [()] * len(place_offsets)
+    previous = 0
+    for index in order:
+        found[index] = targets_of(text[previous : place_offsets[index]])
+        if not found[index]:
+            return None
+        previous = place_offsets[index]
+    return found
+
+
+def _named_before_verb(
+    agents: Sequence[tuple[int, str]], affirmative: Sequence[tuple[int, int, int]]
+) -> bool:
+    if not affirmative:
+        return bool(agents)
+    clause_start, _, trigger_at = affirmative[0]
+    return any(offset < clause_start + trigger_at for offset, _ in agents)

@@ -248,3 +248,37 @@ def nearest_agent(
         if before:
             return before[-1]
     return agents[0][1]
+
+
+def actor_segments(
+    agents: Sequence[tuple[int, str]],
+    affirmative: Sequence[tuple[int, int, int]],
+    claimed_by: str | None,
+) -> list[tuple[str, list[tuple[int, int, int]]]] | None:
+    """A sentence's attack clauses by attacker, when two of its clauses name different ones.
+
+    "Ukraine's military said it had struck a terminal in Feodosia, while Russian drones
+    slammed into a building in Odesa" tells of two attacks by two sides: each clause keeps
+    its own attacker and places. A clause that names no attacker continues the one before
+    it; the first takes ``claimed_by`` (the speaker claiming it: "said it had struck") when it
+    names none before its verb.
+    None when the sentence has one attacker at most, and is read whole.
+    """
+    if len(affirmative) < 2:
+        return None
+    segments: list[tuple[str | None, list[tuple[int, int, int]]]] = []
+    for index, clause in enumerate(affirmative):
+        start, _, trigger_at = clause
+        # Named before the verb: after it, a party is more often the object ("a Russian air base").
+        before = [code for offset, code in agents if start <= offset < start + trigger_at]
+        own = before[-1] if before else (claimed_by if index == 0 else None)
+        if segments and (own is None or segments[-1][0] in (None, own)):
+            if segments[-1][0] is None:
+                segments[-1] = (own, segments[-1][1])
+            segments[-1][1].append(clause)
+        else:
+            segments.append((own, [clause]))
+    named = [(actor, clauses) for actor, clauses in segments if actor is not None]
+    if len(named) < 2 or len(named) != len(segments):
+        return None
+    return named

@@ -12,7 +12,7 @@ from service.extract.news_context import NewsContext
 from service.extract.vocabulary import aftermath_targets
 from service.extract.when import resolve_time
 
-__all__ = ["note_story_time", "targets_told_after", "time_told_before"]
+__all__ = ["note_story_time", "places_told_after", "targets_told_after", "time_told_before"]
 
 
 def time_told_before(ctx: NewsContext, sentences: Sequence[tuple[int, int]], drafts: list[Draft]) -> None:
@@ -32,12 +32,38 @@ def time_told_before(ctx: NewsContext, sentences: Sequence[tuple[int, int]], dra
             draft.place is not None and codes and draft.place.place.code not in codes
         ):
             continue
-        tz = ZoneInfo(draft.place.place.timezone) if draft.place and draft.place.place.timezone else ctx.tz
+        own_zone = draft.place.place.timezone if draft.place and not ctx.own_clock else None
+        tz = ZoneInfo(own_zone) if own_zone else ctx.tz
         span = resolve_time(sentence, published_at=ctx.published, tz=tz)
         if span is not None and not span.historical and span.precision in ("exact", "part_of_day", "day"):
             draft.span, draft.time_explicit = span, True
             draft.quote_start = start
             draft.sentences.insert(0, before)
+
+
+def places_told_after(drafts: list[Draft]) -> None:
+    """The time of an attack told without a place, for the places the next sentence gives it:
+    "From about 23:30 the enemy carried out a massive attack on the energy system. A heat and
+    power plant in Kyiv and substations in three regions were hit." Only a sentence that
+    dates nothing itself and names no other attacker. Call before places are filled in."""
+    by_sentence = {index: draft for draft in drafts for index in draft.sentences}
+    for draft in drafts:
+        if draft.time_explicit or draft.place is None or not draft.sentences:
+            continue
+        told = by_sentence.get(min(draft.sentences) - 1)
+        if (
+            told is None
+            or told is draft
+            # its place, if any, is one of those the next sentence gives
+            or (told.place is not None and min(draft.sentences) not in told.sentences)
+            or not told.time_explicit
+            or told.historical
+            or draft.actor not in (None, told.actor)
+        ):
+            continue
+        draft.span, draft.time_explicit = told.span, True
+        if draft.actor is None:
+            draft.actor, draft.actor_explicit = told.actor, told.actor_explicit
 
 
 def targets_told_after(

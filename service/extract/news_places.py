@@ -29,7 +29,7 @@ _PROXIMITY = re.compile(
 )
 # Where the fire came from, not where it landed: "launched from Kursk region", "firing from
 # across the Dnipro", "from the direction of Enerhodar", "from occupied Oleshky", "troops
-# stationed in Enerhodar".
+# stationed in Enerhodar"; nor where an alert sounded.
 _ORIGIN = re.compile(
     r"\b(?:(?:launched|launching|fired|firing|shelling|attacking|striking|flying|flew|coming|came|took off"
     r"|taking off|operating|approaching|shot|sent)\s+from|from\s+(?:across|over|beyond|behind)"
@@ -39,6 +39,10 @@ _ORIGIN = re.compile(
     # where a ship was going: "a tanker sailing towards Novorossiysk was hit 40 miles off Sinop"
     # (drones "heading for" a plant are aimed at it: that place stands)
     r"|(?:sailing|bound|steaming)\s+(?:in\s+ballast\s+)?(?:to|towards|toward|for)"
+    # where the sirens sounded: "the air raid alert in Kyiv lasted two hours because of drones
+    # attacking the Kyiv region"
+    r"|(?:alerts?|alarms?|sirens?)(?:\s+(?:was|were|sounded|went\s+off|lasted|declared|issued|rang\s+out))?"
+    r"\s+(?:in|over|across|throughout|for)"
     r"|from\s+(?:the\s+)?(?:(?:russian-|ukrainian-|temporarily\s+)?occupied"
     r"|(?:left|right|opposite|other)\s+bank\s+(?:of|in|near)))"
     r"(?:\s+(?:the|a|an))?(?:\s+(?:former|occupied|russian-occupied|temporarily|nearby|neighbouring"
@@ -174,7 +178,20 @@ def _comes_from(text: str, start: int, end: int) -> bool:
     return _ORIGIN.search(text, start, end) is not None
 
 
-_STANDING_STEMS = ("position", "station", "based", "deploy", "entrench", "dug in", "sail", "bound", "steam")
+_STANDING_STEMS = (
+    "position",
+    "station",
+    "based",
+    "deploy",
+    "entrench",
+    "dug in",
+    "sail",
+    "bound",
+    "steam",
+    "alert",
+    "alarm",
+    "siren",
+)
 
 
 def located(

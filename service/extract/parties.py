@@ -103,6 +103,11 @@ _OWNER_OF = re.compile(
     r"|most|dozens|hundreds)\b)[\w-]+\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+_BY_AGENT = re.compile(
+    r"\b(?:launched|fired|carried\s+out|struck|hit|attacked|shelled|bombed|targeted|shot|sent|conducted"
+    r"|delivered|dropped|damaged|destroyed)\s+by\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _WEAPON_BLOCKING_PREPOSITION = re.compile(
     r"\b(?:against|towards?|to)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE
 )
@@ -111,7 +116,10 @@ _ACCUSATION = re.compile(
     re.IGNORECASE,
 )
 _SELF_CLAIM = re.compile(
-    rf"\b(?:said|says|claimed|reported|announced|stated)\s+(?:that\s+)?(?:it|they|its\s+(?:{_FORCE}|drones|"
+    rf"\b(?:said|says|claimed|reported|announced|stated)\s+(?:(?:on|late|early)\s+\w+\s+)?"
+    # "said in its daily briefing that it had struck"
+    rf"(?:(?:(?:in|at|on)\s+(?:[\w'-]+\s+){{1,4}}?)?that\s+)?"
+    rf"(?:it|they|its\s+(?:{_FORCE}|drones|"
     rf"missiles))\s+(?:had\s+|have\s+|has\s+)?(?:\w+\s+)?(?:{_ACT_VERB})\b",
     re.IGNORECASE,
 )
@@ -139,7 +147,7 @@ _INDEPENDENT_SOURCE = re.compile(
     re.IGNORECASE,
 )
 _GOV_POSSESSED = (
-    r"pause|pledge|pledged|forces|troops|army|military|government|regime|allies|claims?|position|proposal"
+    r"pause|halt|pledge|pledged|forces|troops|army|military|government|regime|allies|claims?|position|proposal"
     r"|decision|truce|ceasefire|moratorium|envoys?|delegation|officials|statement|offensive|attacks?"
     r"|strikes?|war|invasion|leadership|demands?|refusal|response|promise|commitment|drones|missiles"
     r"|bombardment|negotiators?|terms|backers|side|campaign|undertakings?|obligations?|commitments?|pledges?"
@@ -150,6 +158,9 @@ _GOV_VERB = (
     r"|offered|warned|threatened|responded|retaliated|accepted|demanded|trade|traded|launched"
     r"|fired|attacked|struck|sent|kept|continued|attempted|tried|hopes|believes|signed|must|should|can"
     r"|could|has\s+said|has\s+\w+ed"
+    # keeping or breaking its word: "Moscow is not honouring the pause", "Kyiv violates the truce"
+    r"|(?:(?:is|was|has\s+been|had\s+been)\s+(?:not\s+)?)?(?:honou?r|observ|compl[yi]|violat|break|breach"
+    r"|respect|abid|keep|stick)\w*"
 )
 _GOV_AFTER = re.compile(
     rf"^(?:(?:'s|’s)\s+(?:[\w-]+[\s-]+){{0,2}}?(?:{_GOV_POSSESSED})\b|\s+(?:regime|government|authorities"
@@ -260,6 +271,10 @@ class PartyLexicon:
         found.sort(key=lambda m: m.start)
         return found
 
+    def capital_of(self, code: str) -> str | None:
+        """The capital's name for a party, as GeoNames spells it (None for a party without one)."""
+        return next((name for name, party in self._capitals.items() if party == code), None)
+
     def _capital_is_government(self, text: str, start: int, end: int) -> bool:
         after = text[end : end + 60]
         before = text[max(start - 40, 0) : start]
@@ -328,6 +343,9 @@ class PartyLexicon:
             return not blocking.search(before)
         if mention.kind == "adjective":
             return False
+        if _BY_AGENT.search(before):
+            # the agent of a passive: "the drone had been launched by Ukrainian forces"
+            return True
         # "Russia fired", "Ukraine in turn attacked": a name as the subject of an attack verb.
         if re.match(r"^(?:'s|’s)", text[mention.end - 2 : mention.end]):
             return False

@@ -33,7 +33,19 @@ TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 CAPITALISED_RE = re.compile(r"(?<![\w'’ʼ])[A-ZÀ-ÞĀ-ſА-ЯЁІЇЄҐ][^\W\d_]*(?:['’ʼ][^\W\d_]+)*")
 
 REGION_WORDS = frozenset(
-    {"region", "regions", "oblast", "oblasts", "province", "provinces", "krai", "kray", "regional"}
+    # "Krasnodar Territory": a krai, as Russian officials render it in English
+    {
+        "region",
+        "regions",
+        "oblast",
+        "oblasts",
+        "province",
+        "provinces",
+        "krai",
+        "kray",
+        "regional",
+        "territory",
+    }
 )
 PLURAL_REGION_WORDS = frozenset({"regions", "oblasts", "provinces"})
 DISTRICT_WORDS = frozenset({"district", "districts", "raion", "rayon", "raions", "rayons"})
@@ -51,6 +63,7 @@ _PLACE_FOLLOWERS = frozenset(
         "council",
         "regional",
         "region",
+        "territory",
         "oblast",
         "district",
         "military",

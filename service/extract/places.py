@@ -130,6 +130,8 @@ class Gazetteer(IndexLookups):
         for match in ctx.CAPITALISED_RE.finditer(text):
             if match.start() < resume or not match.group()[0].isupper():
                 continue
+            if _is_acronym(text, match):
+                continue
             raw = self._longest_at(text, _token(match))
             if raw is not None:
                 raws.append(raw)
@@ -412,3 +414,13 @@ def _next_token(text: str, token: _Token) -> _Token | None:
         return None
     match = ctx.TOKEN_RE.match(text, token.end + 1)
     return _token(match) if match else None
+
+
+#: What follows a town's name in capitals: a dateline ("KYIV, Feb 9", "SUMY (Reuters) -").
+_DATELINE_NEXT = re.compile(r"\s*[,(:\-–—]")
+
+
+def _is_acronym(text: str, match: re.Match[str]) -> bool:
+    """ "The INSA team": a word in capitals that no dateline punctuation follows names a body."""
+    word = match.group()
+    return len(word) >= 3 and word.isupper() and _DATELINE_NEXT.match(text, match.end()) is None

@@ -41,7 +41,7 @@ _STRONG_VERB = (
     # "opened fire on Nikopol with barrel artillery"
     r"|open(?:ed|s|ing)? fire"
     # "dropped an explosive device from a drone onto", "a drone dropped a grenade on"
-    r"|drop(?:ped|s|ping)?\s+(?:[\w-]+\s+){0,3}?(?:explosives?|explosive devices?|grenades?|munitions?"
+    r"|drop(?:ped|s|ping)?\s+(?:[\w-]+\s+){0,4}?(?:explosives?|explosive devices?|grenades?|munitions?"
     r"|bombs?|ammunition|shells?|mines?)"
 )
 # Verbs that report an attack only with a weapon, force or target in the clause
@@ -116,7 +116,13 @@ _TALLY_CONTENTS = re.compile(
 _TALLY = re.compile(
     r"\b(?:violated|broke|breached|broken|violating|breaking)\b[^.;]{0,60}?\b"
     r"(?:\d[\d,.\s]*|hundreds\s+of|thousands\s+of|dozens\s+of|scores\s+of)\s*times\b"
-    r"|\b(?:\d[\d,]*|hundreds|thousands|dozens)\s+(?:ceasefire\s+|truce\s+)?(?:violations|breaches)\b",
+    r"|\b(?:\d[\d,]*|hundreds|thousands|dozens)\s+(?:ceasefire\s+|truce\s+)?(?:violations|breaches)\b"
+    # "has attacked Russian energy infrastructure more than 60 times since the moratorium began"
+    r"|\b(?:attacked|struck|hit|shelled|targeted|bombed)\b[^.;]{0,80}?\b(?:more\s+than|over|at\s+least|nearly"
+    r"|almost|some)\s+\d[\d,]*\s+times\b"
+    # an accusation that names nothing: "accused Ukraine of attacks on energy sites, without giving locations"
+    r"|\bwithout\s+(?:giving|providing|naming|specifying|citing|offering)\s+(?:any\s+)?(?:locations?|details"
+    r"|evidence|places?|specifics|dates?)\b",
     _I,
 )
 
@@ -134,7 +140,9 @@ def is_summary(sentence: str) -> bool:
 
 _CONSEQUENCE = re.compile(
     r"\b(?:leaving|left|cutting|cut off|plunging|depriving|forcing|knocking out (?:power|electricity|"
-    r"heat\w*|water)|causing (?!damage)|disrupting)\b[^,.;]*"
+    r"heat\w*|water)|causing (?!damage)|disrupting)\b"
+    # up to the attack that caused it: "left without electricity after Russian artillery hit a substation"
+    r"(?:(?!\b(?:after|when|following|because)\b)[^,.;])*"
     r"|\bwithout (?:power|electricity|heat\w*|hot water|water|gas|light)\b",
     _I,
 )
@@ -338,7 +346,8 @@ _TARGETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"storage|distribution|fields?|sites?|terminals?|pumping|infrastructure|wells?)"
             r"|refiner(?:y|ies)|oil (?:\w+ )?(?:depots?|terminals?|facilit\w+|storage|pumping|platforms?|"
             r"pipelines?|installations?|refiner(?:y|ies))|fuel (?:depots?|storage|facilit\w+|terminals?|"
-            r"infrastructure)|pumping stations?|petroleum|energy (?:company|companies))\b",
+            r"infrastructure)|pumping stations?|petroleum|energy (?:company|companies)"
+            r"|tank farms?|fuel tanks?|oil tanks?)\b",
         ),
         (
             "port",
@@ -401,7 +410,7 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
     for category, words in {
         "energy": "power electricity electric electrical energy heat heating thermal nuclear hydroelectric "
         "hydropower hydro solar wind ga coal substation transformer grid tpp chp hpp npp cpp combined boiler "
-        "generating refinery refinerie oil fuel pumping petroleum",
+        "generating refinery refinerie oil fuel pumping petroleum tank",
         "port": "port seaport harbour harbor berth dock quay pier grain oil tanker cargo vessel shipyard",
         "medical": "hospital clinic ambulance medical maternity polyclinic health",
         "education": "school university universitie kindergarten college lyceum campu educational nursery",

@@ -91,6 +91,10 @@ def find_times(
     mentions: list[TimeMention] = []
     unplaced: list[tuple[int, Expression]] = []  # relative expressions still waiting for their event
     for expression in expressions:
+        if _EDITION.search(text, max(0, expression.start - 15), expression.start):
+            # "Update 02:35:": when a live post was added to, later than it was first published
+            # and than what it adds; it dates nothing told.
+            continue
         resolved = resolver.resolve(expression)
         if resolved is None:
             continue
@@ -108,6 +112,12 @@ def find_times(
             aftermath=aftermath_words and _is_aftermath(text, expression.start, expression.end),
             pause=_dates_a_pause(text, expression.start),
         )
+        if mention.speech and _SAYING.search(text, max(0, expression.start - 40), expression.end + 40):
+            # When something was said is not the event a relative counts from: "20 minutes after
+            # the halt took effect, officials said on Monday" is not Monday 00:20 (but "an hour
+            # after the pause expired at midnight" is 01:00).
+            mentions.append(mention)
+            continue
         for index, waiting in unplaced:
             if _SENTENCE_BREAK.search(text, waiting.end, expression.start) is None:
                 mentions[index] = _placed(mentions[index], waiting, mention, resolver)
@@ -206,6 +216,15 @@ _SPEECH_VERBS = _word_set(
     "confirmed confirms wrote writes declared noted accused accuses denied denies warned insisted "
     "posted ordered orders pledged promised agreed signed expired expires lapsed lapses"
 )
+# Verbs of saying, apart from the events a pause's time dates ("expired", "took effect").
+_SAYING = re.compile(
+    r"\b(?:said|says|told|tells|announced|reported|stated|claimed|confirmed|wrote|noted|accused|denied"
+    r"|warned|insisted|posted|added)\b",
+    re.IGNORECASE,
+)
+# A live post's later edition ("Update 02:35:", "Updated at 07:10"): when it was written, after
+# the events it adds.
+_EDITION = re.compile(r"\b(?:update|updated|upd)\.?\s*(?:at\s+)?$", re.IGNORECASE)
 _SPEECH_PHRASES = frozenset(
     {
         ("took", "effect"), ("takes", "effect"), ("into", "force"), ("into", "effect"),
@@ -298,6 +317,11 @@ def _is_speech(text: str, expression: Expression) -> bool:
     if not before or not before[-1].isalpha() or _REPORTED_START.match(text, start) is not None:
         return False
     words = [word.lower() for word in _WORDS.findall(before)[-8:]]
+    if "by" in words[-7:-1]:
+        # "the moratorium agreed by Vladimir Putin and Donald Trump on Tuesday"
+        at = len(words) - 1 - words[::-1].index("by")
+        if at > 0 and words[at - 1] in _SPEECH_VERBS:
+            return True
     for _ in range(4):
         if not words or words[-1] not in _FILLERS:
             break

@@ -147,7 +147,8 @@ _PAST = (
     r"(?P<ppast>(?i:(?:over|in|during|for|within)\s+the\s+(?:past|last|previous)\s+(?:(?P<ppn>"
     + _NUM
     + r")\s+)?"
-    r"(?P<ppu>" + _UNIT + r")|in\s+recent\s+(?P<prec>days|weeks|months)))\b"
+    # "in the last hours before it took effect" counts back from that event, not from publication
+    r"(?P<ppu>" + _UNIT + r")\b(?!\s+(?:before|after)\b)|in\s+recent\s+(?P<prec>days|weeks|months)))\b"
 )
 _AGO = r"(?P<ago>(?i:(?P<agon>" + _NUM + r")\s+(?P<agou>" + _UNIT + r")\s+ago))\b"
 # Counted from another event: "two days before", "hours after", "the previous day".

@@ -38,7 +38,7 @@ from tests.integration._cli import environment, tracker
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "corpus" / "heldout"
 #: Corpora written apart from the extractor, each scored once before any rule changed because of it.
-BLINDS = tuple(ROOT / "tests" / "corpus" / name for name in ("blind", *(f"blind{n}" for n in range(2, 13))))
+BLINDS = tuple(ROOT / "tests" / "corpus" / name for name in ("blind", *(f"blind{n}" for n in range(2, 16))))
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 DEV = SHARED_EVAL / "dev"
 SCORE_PY = SHARED_EVAL / "score.py"
@@ -203,6 +203,29 @@ BLIND12_GAP = (
     "commitment does not cover, and reports of two attacks labelled for one; the figures and "
     "every miss, false positive, split and merge follow"
 )
+BLIND13_GAP = (
+    "blind13 (the February 2026 energy halt, a plant-repair ceasefire and a refinery pledge) is "
+    "not yet at the bar: wire stories and situation reports that tell of two attacks by one side "
+    "(a substation at Kushuhum and, hours later, gas sites in Poltava region; a refinery in "
+    "Volgograd and a depot in Lgov) are cited for both, the labels for one; a city district "
+    "named with no city ('the Krasnoarmeisky district') is read as a raion of that name elsewhere; "
+    "a clock given as 'local time' in an occupied town is read in Kyiv's zone, not Moscow's; the "
+    "figures and every miss, false positive, split and merge follow"
+)
+BLIND14_GAP = (
+    "blind14 (the spring 2025 moratorium and truces) is not yet at the bar: a city's news that "
+    "tells of a shelling at 20:35 and of the night's fire on the right bank is cited for both, the "
+    "labels for the first; a village named with its raion ('Kavkazskaya ... Kavkazsky district') "
+    "is read as two places; an attack dated only as 'less than three hours after the ceasefire was "
+    "supposed to take effect' is not placed; the figures and every miss, false positive, split "
+    "and merge follow"
+)
+BLIND15_GAP = (
+    "blind15 (an autumn 2026 grain-export pause, a border truce and a Kyiv pause) is not yet at "
+    "the bar: a wire story of a train hit near Balakliia and of a station hit in Pavlohrad is cited "
+    "for both, the labels for the first; the figures and every miss, false positive, split and "
+    "merge follow"
+)
 # Corpora that may still fall short of the bar, each with the reason shown when it does.
 GAPS = {
     "blind5": BLIND5_GAP,
@@ -212,6 +235,9 @@ GAPS = {
     "blind10": BLIND10_GAP,
     "blind11": BLIND11_GAP,
     "blind12": BLIND12_GAP,
+    "blind13": BLIND13_GAP,
+    "blind14": BLIND14_GAP,
+    "blind15": BLIND15_GAP,
 }
 
 

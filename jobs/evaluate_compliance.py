@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import any_, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from db.models import Citation, Commitment, EvaluationDue, Violation
+from db.models import Commitment, EvaluationDue
 from db.queries.evidence import active_terms, candidates_by_id, load_candidates
 from db.queries.incremental_evidence import load_neighbourhoods
 from db.queries.violations import ViolationWriter
@@ -95,9 +95,7 @@ def _attach_denials(denials: Iterable[Candidate], incidents: IncidentSet) -> Non
                 incident.denials.append(denial)
 
 
-def _pair_with_violations(
-    session: Session, terms: Terms, incidents: list[Incident], rows: Iterable[Sequence[Any]] | None = None
-) -> set[uuid.UUID]:
+def _pair_with_violations(incidents: list[Incident], rows: Iterable[Sequence[Any]]) -> set[uuid.UUID]:
     """Give each incident the stored violation it continues; the ids taken.
 
     The best partner shares most of the incident's observations, then most of
@@ -105,25 +103,13 @@ def _pair_with_violations(
     ambiguous). A re-evaluation then updates violations in place instead of
     re-creating them. Withdrawn violations come after open ones, so a window
     narrowed and widened again revives the same violation. ``rows`` are the
-    evidence citations to pair with (see :meth:`ViolationWriter.hold_citing`);
-    every violation of the commitment's when not given.
+    evidence citations to pair with, as (violation, party, withdrawn_at,
+    report, observation): see :meth:`ViolationWriter.hold_citing`.
     """
     party_of: dict[uuid.UUID, str] = {}
     withdrawn: set[uuid.UUID] = set()
     by_report: dict[int, set[uuid.UUID]] = defaultdict(set)
     by_observation: dict[int, set[uuid.UUID]] = defaultdict(set)
-    if rows is None:
-        rows = session.execute(
-            select(
-                Violation.id,
-                Violation.party,
-                Violation.withdrawn_at,
-                Citation.report_id,
-                Citation.observation_id,
-            )
-            .join(Citation, Citation.violation_id == Violation.id)
-            .where(Violation.commitment_id == terms.commitment_id, Citation.kind == "evidence")
-        )
     for violation_id, party, withdrawn_at, report_id, observation_id in rows:
         party_of[violation_id] = party
         by_report[report_id].add(violation_id)
@@ -185,14 +171,10 @@ def evaluate_commitment(
     matches, denials = _judge(load_candidates(session, terms), terms)
     incidents = _group(matches, denials)
 
-    open_ids = set(
-        session.scalars(
-            select(Violation.id).where(
-                Violation.commitment_id == terms.commitment_id, Violation.withdrawn_at.is_(None)
-            )
-        )
-    )
-    taken = _pair_with_violations(session, terms, incidents.items)
+    # Every violation of the commitment and its citations, read once: for pairing, and then
+    # for the write that follows, which reads nothing again.
+    rows, open_ids = writer.hold_commitment(terms.commitment_id)
+    taken = _pair_with_violations(incidents.items, [row[1:] for row in rows])
     _save_all(writer, incidents.items, terms, result=result)
     result.withdrawn += writer.withdraw(sorted(open_ids - taken, key=str), terms)
     session.execute(
@@ -263,7 +245,7 @@ def _evaluate_batch(
         rows = stored.get(commitment_id, [])
         mine = {row[0] for row in rows if row[4] in hood.matches}
         rows = [row for row in rows if row[0] in mine]
-        taken = _pair_with_violations(session, terms, incidents.items, rows)
+        taken = _pair_with_violations(incidents.items, rows)
         open_ids = {row[0] for row in rows if row[2] is None}
         if open_ids - taken:
             unclaimed.append((terms, open_ids - taken))

@@ -139,9 +139,22 @@ class ViolationWriter:
             return []
         citing = [row[0] for row in driver_rows(self.session, _CITING, {"ids": list(observation_ids)})]
         ids = bindparam("citing", citing, type_=ARRAY(PG_UUID(as_uuid=True)))
-        held, cited = self._read(
-            _VIOLATIONS.c.id == any_(ids), _CITATIONS.c.violation_id == any_(ids), commitment=True
+        return self._preload(_VIOLATIONS.c.id == any_(ids), _CITATIONS.c.violation_id == any_(ids))
+
+    def hold_commitment(self, commitment_id: str) -> tuple[list[tuple[Any, ...]], set[uuid.UUID]]:
+        """As :meth:`hold_citing`, for every violation of one commitment (a full evaluation);
+        with the ids of those not withdrawn, evidence or none."""
+        of_commitment = _VIOLATIONS.c.commitment_id == commitment_id
+        rows = self._preload(
+            of_commitment, _CITATIONS.c.violation_id.in_(select(_VIOLATIONS.c.id).where(of_commitment))
         )
+        assert self._preloaded is not None
+        return rows, {key for key, row in self._preloaded[0].items() if row["withdrawn_at"] is None}
+
+    def _preload(
+        self, violations: ColumnElement[bool], citations: ColumnElement[bool]
+    ) -> list[tuple[Any, ...]]:
+        held, cited = self._read(violations, citations, commitment=True)
         self._preloaded = (held, cited)
         return [
             (

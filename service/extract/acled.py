@@ -227,10 +227,12 @@ class AcledExtractor:
         return start.astimezone(UTC), end.astimezone(UTC), "multi_day" if widen else "day"
 
 
-# "at around 23:40": the one clock time the notes give, local, on the day ACLED dated. Notes
-# with two ("from around 07:00, after the deadline at 04:00") give no one time.
+# "at around 23:40", "shortly before midnight (around 23:50)": the one clock time the notes
+# give, local, on the day ACLED dated. Notes with two ("from around 07:00, after the deadline
+# at 04:00") give no one time.
 _AT_CLOCK = re.compile(
-    r"\bat\s+(?:around\s+|about\s+|approximately\s+|roughly\s+)?([01]?\d|2[0-3])[:.]([0-5]\d)\b"
+    r"(?:\bat\s+(?:around\s+|about\s+|approximately\s+|roughly\s+)?|\(\s*(?:at\s+)?(?:around|about"
+    r"|approximately|roughly)\s+)([01]?\d|2[0-3])[:.]([0-5]\d)\b"
 )
 _ANY_CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])")
 

@@ -314,7 +314,9 @@ _HABITUAL = re.compile(
     r"|\b(?:almost|nearly|virtually|practically)\s+every\s+(?:single\s+)?(?:day|night|week)\b"
     r"|\b(?:day|night)\s+after\s+(?:day|night)\b"
     # "the Kyiv regime continues to attack energy facilities in several Russian regions"
-    r"|\bcontinu(?:es|e|ed|ing)\s+to\s+(?:attack|strike|shell|bomb|target|hit|fire\s+on)\b",
+    r"|\bcontinu(?:es|e|ed|ing)\s+(?:to\s+(?:attack|strike|shell|bomb|target|hit|fire\s+on)"
+    r"|(?:attacking|striking|shelling|bombing|targeting|firing\s+on)"
+    r"|(?:its|their|the)\s+(?:[\w-]+\s+)?(?:attacks|strikes|shelling|bombardment))\b",
     _I,
 )
 

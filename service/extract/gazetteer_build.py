@@ -28,7 +28,7 @@ __all__ = ["INDEX_FORMAT", "build_index", "km_between", "name_key"]
 logger = logging.getLogger(__name__)
 
 #: Bump whenever the layout or the building rules change: old cache files are then ignored.
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 
 #: Countries whose settlements always come with their ISO 3166-2 divisions.
 CORE_COUNTRIES = ("UA", "RU")

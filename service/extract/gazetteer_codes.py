@@ -287,4 +287,6 @@ LANDMARKS: tuple[tuple[str, str, str, float, float, str, tuple[str, ...]], ...] 
     ("UA", "UA-48", "Kinburn Spit", 46.5600, 31.5200, "Europe/Kyiv", ("Kinburn peninsula",)),
     # the ferry and rail-ferry port on the Chushka spit, across the Kerch Strait from Crimea
     ("RU", "RU-KDA", "Port Kavkaz", 45.3550, 36.6700, "Europe/Moscow", ("Kavkaz port", "Kavkaz", "Chushka")),
+    # its other end, on the Crimean shore north of Kerch
+    ("UA", "UA-43", "Port Krym", 45.3060, 36.4700, "Europe/Simferopol", ("Krym port",)),
 )  # fmt: skip

@@ -223,7 +223,7 @@ def _place_name(mention: PlaceMention | None) -> str | None:
         return None
     if mention.place.kind == "district" and mention.place.name.startswith(mention.text):
         return mention.place.name
-    return mention.text
+    return mention.text or None  # a country inferred, not named
 
 
 def _is_point(place: Place) -> bool:

@@ -70,7 +70,7 @@ from service.extract.news_places import (
     without_dateline,
 )
 from service.extract.parties import PartyLexicon, Speaker
-from service.extract.places import Gazetteer, PlaceMention
+from service.extract.places import Gazetteer, Place, PlaceMention
 from service.extract.sentences import split_clauses, split_sentences
 from service.extract.vocabulary import (
     action_of,
@@ -437,7 +437,9 @@ class NewsExtractor:
         story_actor = named.pop() if len(named) == 1 else None
         for draft in drafts:
             if draft.place is None:
-                draft.place = fallback_place(ctx, draft.quote_start, draft.quote_end)
+                draft.place = fallback_place(ctx, draft.quote_start, draft.quote_end) or self._own_country(
+                    ctx, draft
+                )
             elif draft.place.place.kind == "subdivision" and (
                 title_place := self._places.title_refines(ctx, draft.place)
             ):
@@ -448,6 +450,20 @@ class NewsExtractor:
                 self._actors.infer_actor(ctx, draft)
         if len(drafts) == 1:
             self._title_time(ctx, drafts[0])
+
+    def _own_country(self, ctx: NewsContext, draft: Draft) -> PlaceMention | None:
+        """A party's own channel telling of the enemy's attack on a target it names, and of no
+        place at all ("All 7 Shaheds the enemy sent at CHP-5 were shot down"): somewhere in its
+        own country."""
+        voice = ctx.report.source_voice.removeprefix("party:")
+        party = next((p for p in self.lexicon.parties if p.code == voice), None)
+        if party is None or not party.country or draft.actor in (None, voice) or not draft.targets:
+            return None  # without a target named, a claim is too vague to place anywhere
+        zone = self._voice_zone(voice)
+        country = Place(
+            party.country, None, party.country, None, None, zone.key if zone else None, "country", 0
+        )
+        return PlaceMention("", draft.quote_start, draft.quote_start, country)
 
     @staticmethod
     def _names_a_party(ctx: NewsContext, draft: Draft) -> bool:

@@ -18,6 +18,7 @@ __all__ = [
     "NOT_PLACE_FOLLOWERS",
     "PLURAL_REGION_WORDS",
     "REGION_WORDS",
+    "STREETS_AFTER",
     "TOKEN_RE",
     "continues_name",
     "is_modifier",
@@ -54,7 +55,11 @@ DISTRICT_WORDS = frozenset({"district", "districts", "raion", "rayon", "raions",
 #: Kakhovka reservoir" is not the town) or a military grouping ("the Dnepr group of forces").
 NOT_PLACE_FOLLOWERS = frozenset(
     {"reservoir", "river", "lake", "estuary", "lagoon", "canal", "group", "grouping", "fleet"}
+    # "on Sovetskaya Street": a street, not the stanitsa of that name
+    | {"street", "streets", "avenue", "avenues", "lane", "boulevard", "prospekt", "prospect", "embankment"}
 )
+#: "on Nagornaya and Lesnaya streets": the first of two streets named together.
+STREETS_AFTER = re.compile(r"\s+and\s+[A-Z][\w'’-]*\s+(?:streets|avenues|lanes)\b")
 
 # Capitalised words that may follow a place name without making it part of another name.
 _PLACE_FOLLOWERS = frozenset(
@@ -239,6 +244,11 @@ _GOVERNMENT_POSSESSIONS = frozenset(
         "presidential",
     ]
 )
+_OFFICE_OF = re.compile(
+    r"\b(?:president|prime\s+minister|government|foreign\s+minister|ministry\s+of\s+defen[cs]e|embassy"
+    r"|leader|chancellor|parliament)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _GOVERNMENT_PRECEDERS = frozenset(
     {"by", "accused", "accusing", "urged", "told", "warned", "blamed", "blaming", "pressed", "asked", "judge"}
 )
@@ -291,6 +301,8 @@ def continues_name(next_word: str) -> bool:
 
 def looks_like_government(text: str, start: int, end: int) -> bool:
     """Whether the name at ``text[start:end]`` speaks or acts as a government rather than a place."""
+    if _OFFICE_OF.search(text, max(0, start - 40), start):
+        return True  # "the President of the United States"
     before = _LAST_WORD.search(text, max(0, start - 30), start)
     previous = before.group(1).casefold() if before else ""
     if previous in _PLACE_PRECEDERS:

@@ -182,6 +182,8 @@ class Gazetteer(IndexLookups):
                 return None  # "07:00 Moscow time" names a clock, not a place
             if follower is not None and follower.word in ctx.NOT_PLACE_FOLLOWERS:
                 return None  # "the Kakhovka reservoir", "the North group of forces"
+            if ctx.STREETS_AFTER.match(text, last.end):
+                return None
             if (
                 length == 1
                 and top[6] not in ("country", "subdivision")
@@ -232,10 +234,25 @@ class Gazetteer(IndexLookups):
 
         ``hinted`` are places a headline names: they decide between a district's cities only
         when the text itself does not."""
+        dominant: list[_Raw] = []
         for raw in raws:
             if raw.place is None and self._is_clear(raw.candidates):
-                raw.place = self._settle(raw, raw.candidates[0], text)
-                named.add(raw.candidates[0])
+                if self._is_unique(raw.candidates):
+                    raw.place = self._settle(raw, raw.candidates[0], text)
+                    named.add(raw.candidates[0])
+                else:
+                    dominant.append(raw)
+            if raw.place is not None and raw.place.code:
+                evidence.add(raw.place.code)
+        for raw in dominant:
+            # A much bigger namesake wins, unless the text names the region of a smaller one:
+            # "Stanislav" in a Kherson report is the village, not Ivano-Frankivsk's old name.
+            local = [c for c in raw.candidates if self._rows[c][1] in evidence]
+            pick = (
+                local[0] if local and self._rows[raw.candidates[0]][1] not in evidence else raw.candidates[0]
+            )
+            raw.place = self._settle(raw, pick, text)
+            named.add(pick)
             if raw.place is not None and raw.place.code:
                 evidence.add(raw.place.code)
         capital = ctx.mentions_capital(text)
@@ -294,6 +311,11 @@ class Gazetteer(IndexLookups):
         if top[6] == "district" or any(o[6] == "district" for o in others):
             return False
         return bool(top[7] >= _DOMINANCE * max(o[7] for o in others))
+
+    def _is_unique(self, candidates: list[int]) -> bool:
+        """Every candidate in one division: nothing else in the text can change the choice."""
+        top = self._rows[candidates[0]][1]
+        return all(self._rows[c][1] == top for c in candidates[1:])
 
     def _is_district(self, idx: int) -> bool:
         return bool(self._rows[idx][6] == "district")

@@ -32,8 +32,13 @@ _ABBREVIATIONS = frozenset(
 # "U.S", "U.N", "E.U" and single capital initials ("J. Smith") before the final dot.
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$|^[A-Z]$")
 
-# A time stamp standing alone before a bulletin's sentence: "11:30.", "Monday, 06:40.".
-_STAMP = re.compile(r"\s*(?:[A-Z][a-z]+,?\s+)?(?:[01]?\d|2[0-3])[:.][0-5]\d")
+# A time stamp standing alone before a bulletin's sentence: "11:30.", "Monday, 06:40.", and a
+# list's date heading: "20 March.", "March 20, 2025.".
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_STAMP = re.compile(
+    r"\s*(?:[A-Z][a-z]+,?\s+)?(?:(?:[01]?\d|2[0-3])[:.][0-5]\d"
+    rf"|(?:[0-3]?\d\s+{_MONTH}|{_MONTH}\s+[0-3]?\d)(?:,?\s+\d{{4}})?)"
+)
 # "9 a.m. Kyiv time" goes on; "shortly after 9 a.m. Kherson oblast is ..." starts a new sentence.
 _ZONE_AFTER = re.compile(r"\s+(?:[A-Z][a-z]+\s+time\b|GMT\b|UTC\b|MSK\b|local\b|\()")
 # Where a sentence breaks into clauses that can carry their own polarity:

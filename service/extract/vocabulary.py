@@ -120,6 +120,14 @@ _TALLY = re.compile(
     # "has attacked Russian energy infrastructure more than 60 times since the moratorium began"
     r"|\b(?:attacked|struck|hit|shelled|targeted|bombed)\b[^.;]{0,80}?\b(?:more\s+than|over|at\s+least|nearly"
     r"|almost|some)\s+\d[\d,]*\s+times\b"
+    # "The number of attacks is lower than before the ceasefire"
+    r"|\bthe\s+number\s+of\s+(?:[\w-]+\s+)?(?:attacks|strikes|shellings|violations)\b"
+    # "the enemy has carried out 64 attacks on 11 settlements of the region"
+    r"|\b(?:carried\s+out|launched|made|conducted|recorded|registered|committed)\s+\d[\d,]*\s+(?:[\w-]+\s+)?"
+    r"(?:attacks|strikes|shellings|violations)\b"
+    # "More than 100 attacks on Russian energy infrastructure were recorded in ... regions"
+    r"|\b(?:more\s+than|over|at\s+least|nearly|almost|some)\s+\d[\d,]*\s+(?:[\w-]+\s+)?(?:attacks|strikes"
+    r"|violations)\b"
     # an accusation that names nothing: "accused Ukraine of attacks on energy sites, without giving locations"
     r"|\bwithout\s+(?:giving|providing|naming|specifying|citing|offering)\s+(?:any\s+)?(?:locations?|details"
     r"|evidence|places?|specifics|dates?)\b",
@@ -387,7 +395,8 @@ _TARGETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(?:railway\s+)?tracks|railway junctions?|traction substations?"
             r"|trains?|locomotives?|bridges?|roads?|highways?|motorways?|bus (?:stops?|stations?|depots?)"
             r"|buses"
-            r"|\bbus\b|trolleybus(?:es)?|trams?|metro|airports?|railway stations?|overpass)\b",
+            r"|\bbus\b|trolleybus(?:es)?|trams?|metro|airports?|railway stations?|overpass"
+            r"|ferry\s+crossings?|ferr(?:y|ies))\b",
         ),
         (
             "industrial",
@@ -420,7 +429,7 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
         "residential": "apartment residential high-rise home house dwelling dormitory dormitorie block housing "
         "multi-storey storey",
         "transport": "railway railroad rail train locomotive bridge road highway motorway bu buse trolleybu "
-        "trolleybuse tram metro airport overpa track traction",
+        "trolleybuse tram metro airport overpa track traction ferry ferrie",
         "industrial": "enterprise factory factorie plant warehouse industrial mill workshop foundry foundrie "
         "logistic manufacturing manufacturer manufacture",
         "government": "administration government city town council parliament ministry",

@@ -95,6 +95,7 @@ def find_times(
             # "Update 02:35:": when a live post was added to, later than it was first published
             # and than what it adds; it dates nothing told.
             continue
+        day_before = resolver.context_day
         resolved = resolver.resolve(expression)
         if resolved is None:
             continue
@@ -112,7 +113,12 @@ def find_times(
             aftermath=aftermath_words and _is_aftermath(text, expression.start, expression.end),
             pause=_dates_a_pause(text, expression.start),
         )
-        if mention.speech and _SAYING.search(text, max(0, expression.start - 40), expression.end + 40):
+        saying = mention.speech and _SAYING.search(text, max(0, expression.start - 40), expression.end + 40)
+        if mention.speech and not saying:
+            # The day an agreement was reached or a pause began is no day for the clocks and
+            # nights that follow: "the agreement reached on 18 March ... attacked overnight".
+            resolver.context_day = day_before
+        if saying:
             # When something was said is not the event a relative counts from: "20 minutes after
             # the halt took effect, officials said on Monday" is not Monday 00:20 (but "an hour
             # after the pause expired at midnight" is 01:00).
@@ -214,7 +220,7 @@ def _word_set(words: str) -> frozenset[str]:
 _SPEECH_VERBS = _word_set(
     "said says told tells announced announces reported reports added adds stated claimed claims "
     "confirmed confirms wrote writes declared noted accused accuses denied denies warned insisted "
-    "posted ordered orders pledged promised agreed signed expired expires lapsed lapses"
+    "posted ordered orders pledged promised agreed signed expired expires lapsed lapses reached concluded brokered"
 )
 # Verbs of saying, apart from the events a pause's time dates ("expired", "took effect").
 _SAYING = re.compile(
@@ -229,6 +235,7 @@ _SPEECH_PHRASES = frozenset(
     {
         ("took", "effect"), ("takes", "effect"), ("into", "force"), ("into", "effect"),
         ("to", "begin"), ("to", "start"), ("to", "lapse"), ("to", "expire"), ("to", "end"),
+        ("ran", "out"), ("runs", "out"), ("run", "out"),
     }
 )  # fmt: skip
 # Words that may stand between such a verb and its time: "said in a statement on Sunday".

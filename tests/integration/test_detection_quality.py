@@ -38,7 +38,7 @@ from tests.integration._cli import environment, tracker
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "corpus" / "heldout"
 #: Corpora written apart from the extractor, each scored once before any rule changed because of it.
-BLINDS = tuple(ROOT / "tests" / "corpus" / name for name in ("blind", *(f"blind{n}" for n in range(2, 16))))
+BLINDS = tuple(ROOT / "tests" / "corpus" / name for name in ("blind", *(f"blind{n}" for n in range(2, 19))))
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 DEV = SHARED_EVAL / "dev"
 SCORE_PY = SHARED_EVAL / "score.py"
@@ -226,6 +226,27 @@ BLIND15_GAP = (
     "for both, the labels for the first; the figures and every miss, false positive, split and "
     "merge follow"
 )
+BLIND16_GAP = (
+    "blind16 (the 2025 New Year period: agency flashes, a mayor's and governors' posts, an NGO's "
+    "incident logs) is not yet at the bar: logs that list several attacks by one side are cited "
+    "for each, the labels for the first; a post that drones are approaching a plant, and a flash "
+    "that an explosion was heard, are not read as attacks; a governor's account of his own side's "
+    "return fire is read as the attack it answered; the figures and every miss, false positive, "
+    "split and merge follow"
+)
+BLIND17_GAP = (
+    "blind17 (a southern front ceasefire and port and crossing pauses, August 2026) is not yet at "
+    "the bar: a story that opens with 'both sides reporting shelling' takes the wrong attacker for "
+    "the attack it then tells; an analysis of several attacks is cited beyond its labels; reports of "
+    "two attacks labelled for one; the figures and every miss, false positive, split and merge follow"
+)
+BLIND18_GAP = (
+    "blind18 (the 2025 energy moratorium through mutual accusations and fact checks) is below the "
+    "bar: the Sudzha gas station that each side says the other destroyed is cited for one side only; "
+    "a ministry's lists and a fact check that tell of several attacks are cited for each, the labels "
+    "for one; a report's 'this morning' for a strike at 04:20 misses the reports that give the hour; "
+    "the figures and every miss, false positive, split and merge follow"
+)
 # Corpora that may still fall short of the bar, each with the reason shown when it does.
 GAPS = {
     "blind5": BLIND5_GAP,
@@ -238,6 +259,9 @@ GAPS = {
     "blind13": BLIND13_GAP,
     "blind14": BLIND14_GAP,
     "blind15": BLIND15_GAP,
+    "blind16": BLIND16_GAP,
+    "blind17": BLIND17_GAP,
+    "blind18": BLIND18_GAP,
 }
 
 

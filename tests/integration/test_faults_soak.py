@@ -48,9 +48,12 @@ def test_steady_load_keeps_memory_handles_and_connections_flat(soak: SoakResult)
     assert soak.rss_growth() <= 0.10
     # Bounded by the pools (webhook keep-alive: 20), not by the number of reports handled.
     assert last.open_fds <= warm.open_fds + 20
-    # Pooled connections: at most the pool and its overflow, and no more than early on.
-    assert last.connections <= max(s.connections for s in soak.samples[: len(soak.samples) // 2]) + 1
-    assert last.connections <= 16
+    # Pooled connections: the pool keeps as many as the most jobs running at once have needed, so
+    # a later moment may need one or two more than any early one did (four jobs and the listener
+    # of notifications); a leak keeps needing more. At rest, never more than the pool (8) and
+    # the listener.
+    assert last.connections <= max(s.connections for s in soak.samples[: len(soak.samples) // 2]) + 2
+    assert last.connections <= 8 + 1
     assert last.depths["extraction"] == last.depths["evaluation"] == last.depths["delivery"] == 0
 
 

@@ -453,8 +453,20 @@ def acled(notes: str, precision: str = "1") -> Observation:
             kyiv(5, 0),
             "exact",
         ),
+        (
+            "On 4 November 2025, shortly before midnight (around 23:40), Russian drones hit Kharkiv.",
+            kyiv(4, 23, 10),
+            kyiv(5, 0),
+            "exact",
+        ),
         # Near misses: no part named, two parts named, two clock times.
         ("On 4 November 2025, Russian drones hit Kharkiv.", kyiv(4, 0), kyiv(5, 0), "day"),
+        (
+            "On 4 November 2025 (a Tuesday), 23:40 reports aside, drones hit Kharkiv.",
+            kyiv(4, 0),
+            kyiv(5, 0),
+            "day",
+        ),
         ("On 4 November 2025, at 09:10 and at 21:30, drones hit Kharkiv.", kyiv(4, 0), kyiv(5, 0), "day"),
         (
             "On 4 November 2025, from around 07:00, after a deadline ran out at 04:00, troops opened fire.",

@@ -89,6 +89,8 @@ def test_a_pattern_told_in_the_past_is_habitual() -> None:
     assert is_habitual("during the summer the enemy attacked railway infrastructure almost every night")
     assert is_habitual("Russian drones struck Odesa's port night after night")
     assert is_habitual("the Kyiv regime continues to attack energy facilities in several Russian regions")
+    assert is_habitual("The enemy continues shelling along the front despite the truce.")
+    assert is_habitual("the Kyiv regime continues its attacks on Russian energy facilities")
     assert not is_habitual("the enemy attacked railway infrastructure in the south last night")
 
 
@@ -110,6 +112,11 @@ def test_a_vague_tally_or_an_accusation_without_places_reports_nothing(extractor
     assert is_summary(
         "Russian authorities again accused Ukraine of attacks on energy sites, without giving locations."
     )
+    assert is_summary("More than 100 attacks on Russian energy infrastructure were recorded in five regions.")
+    assert not is_summary("More than 100 drones attacked Kyiv overnight.")
+    assert is_summary("Since midnight the enemy has carried out 64 attacks on 11 settlements of the region.")
+    assert is_summary("The number of attacks is lower than before the ceasefire.")
+    assert not is_summary("The enemy carried out an attack on Kherson at midnight.")
     assert not is_summary("The substation was hit three times overnight by Russian drones in Kharkiv.")
     assert read(extractor, "The substation was hit three times overnight by Russian drones in Kharkiv.")
 
@@ -277,3 +284,85 @@ def test_tank_farms_and_fuel_tanks_are_energy() -> None:
     assert targets_of("debris fell on a tank farm") == ("energy",)
     assert targets_of("a fuel tank caught fire") == ("energy",)
     assert targets_of("tanks advanced towards the village") == ()
+
+
+# --- from the three corpora scored after those above ------------------------------------------
+
+
+def test_a_party_channel_naming_a_target_but_no_place_tells_of_its_own_country(extractor: Extractor) -> None:
+    text = "All 7 Shaheds that the enemy sent at CHP-5 between 01:30 and 01:50 were shot down by air defence."
+    published = datetime(2026, 1, 1, 0, 5, tzinfo=UTC)
+    assert [(o.actor, o.country) for o in read(extractor, text, voice="UA", published=published)] == [
+        ("RU", "UA")
+    ]
+    # Nothing named at all is too vague to place; and an outlet of no side has no country of its own.
+    assert (
+        read(extractor, "The enemy struck again overnight.", voice="UA", published=published)[0].country
+        is None
+    )
+    assert read(extractor, text, voice="independent", published=published)[0].country is None
+
+
+def test_a_street_is_not_the_settlement_it_is_named_after(extractor: Extractor) -> None:
+    text = (
+        "Sudzha. At about 17:00 Ukrainian artillery shelled the town. "
+        "Two private houses on Sovetskaya Street were damaged."
+    )
+    found = read(extractor, text, voice="RU", published=datetime(2025, 12, 28, 14, 45, tzinfo=UTC))
+    assert {o.place_code for o in found} == {"RU-KRS"}
+    listed = "Shebekino. Ukrainian artillery shelled the town; houses on Nagornaya and Lesnaya streets were damaged."
+    found = read(extractor, listed, voice="RU", published=datetime(2026, 1, 1, 12, tzinfo=UTC))
+    assert {o.place_code for o in found} == {"RU-BEL"}
+
+
+def test_a_lists_date_heading_dates_the_item_it_opens(extractor: Extractor) -> None:
+    text = (
+        "20 March. At 01:55 Moscow time, Ukrainian attack UAVs struck the oil depot in the city of Engels.\n"
+        "21 March. Ukrainian armed formations destroyed the Sudzha gas metering station."
+    )
+    found = by_place(read(extractor, text, voice="RU", published=datetime(2025, 3, 22, 9, tzinfo=UTC)))
+    assert found["Engels"].occurred_start.date().isoformat() == "2025-03-19"  # 01:55 Moscow is 22:55 UTC
+    assert found["Sudzha"].precision == "day"
+
+
+def test_a_head_of_state_of_a_country_is_no_place_and_an_agreements_day_dates_no_night(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Despite the agreement reached on 18 March by the President of the Russian Federation and the "
+        "President of the United States, Ukrainian drones attacked the Kavkazskaya oil pumping station overnight."
+    )
+    (found,) = read(extractor, text, voice="RU", published=datetime(2025, 3, 19, 9, tzinfo=UTC))
+    assert found.place_code == "RU-KDA"
+    assert found.occurred_start > datetime(2025, 3, 18, 12, tzinfo=UTC)  # the night before publication
+    shelled = find_times(
+        "shelled on 18 March and again overnight", published_at=datetime(2025, 3, 20, 9, tzinfo=UTC), tz=KYIV
+    )
+    assert shelled[1].span.start < datetime(2025, 3, 19, tzinfo=UTC)  # the night of 18 March
+
+
+def test_when_a_pause_ran_out_dates_no_attack() -> None:
+    text = "Explosions rang out in Kyiv at about 01:30, an hour after the pledge ran out at midnight."
+    mentions = find_times(text, published_at=datetime(2025, 4, 12, 6, tzinfo=UTC), tz=KYIV)
+    said = {m.text: m.speech for m in mentions}
+    assert said["at midnight"]
+    assert not said["at about 01:30"]
+    # and "an hour after" is placed against the pause's end, as an event
+    assert not next(m for m in mentions if m.text == "an hour after").relative
+
+
+def test_a_towns_old_name_gives_way_to_a_village_in_the_region_the_text_names(extractor: Extractor) -> None:
+    text = "Kherson region. At about 16:20 an enemy FPV drone attacked a car in Stanislav."
+    found = read(extractor, text, voice="UA", published=datetime(2026, 8, 21, 18, tzinfo=UTC))
+    assert [o.place_code for o in found] == ["UA-65"]
+    alone = read(
+        extractor, "A drone attacked a car in Stanislav.", published=datetime(2026, 8, 21, 18, tzinfo=UTC)
+    )
+    assert [o.place_code for o in alone] == ["UA-26"]  # Ivano-Frankivsk, formerly Stanislav
+
+
+def test_ferries_are_transport_and_port_krym_is_in_crimea(extractor: Extractor) -> None:
+    assert targets_of("the Kyiv regime attempted to attack the Kerch ferry crossing") == ("transport",)
+    text = "Falling debris damaged a ferry berth at Port Krym overnight."
+    found = read(extractor, text, voice="RU", published=datetime(2026, 8, 19, 4, 30, tzinfo=UTC))
+    assert [(o.place_name, o.place_code) for o in found] == [("Port Krym", "UA-43")]

@@ -88,14 +88,13 @@ def run_cycle(rt: Runtime) -> None:
 
 
 def run_daemon(rt: Runtime) -> int:
-    running: list[BlockingScheduler] = []
-
     def stop(signum: int, frame: FrameType | None) -> None:
+        # Only the flag: the handler runs on the main thread, which may be inside the
+        # scheduler's own loop, and shutting the scheduler down from there empties its job
+        # store under that loop (it then fails on the job it was updating, and the process
+        # exits 1). The watch job below shuts it down from a worker thread, within a second.
         logger.info("received %s; stopping", signal.Signals(signum).name)
         rt.stopping.set()
-        for scheduler in running:
-            if scheduler.running:  # else the watch job below stops it as soon as it runs
-                scheduler.shutdown(wait=False)
 
     # First of all: a stop asked for while the daemon starts (migrating, loading its gazetteer)
     # is a clean stop too, not a death by the signal's default action.
@@ -140,7 +139,8 @@ def run_daemon(rt: Runtime) -> int:
     listener = start_delivery_listener(rt)
 
     def watch_for_stop() -> None:
-        # A stop that came after the jobs were set up but before the scheduler ran.
+        # Between the scheduler's passes over its jobs: shutting down waits for the job store's
+        # lock, which a pass holds.
         if rt.stopping.is_set() and scheduler.running:
             scheduler.shutdown(wait=False)
 
@@ -149,7 +149,6 @@ def run_daemon(rt: Runtime) -> int:
     )
     metrics = _start_metrics(rt)
     logger.info("daemon started", extra={"worker": rt.worker_id, "jobs": [s.id for s in JOBS]})
-    running.append(scheduler)
     scheduler.start()
     # Jobs notice `stopping` between units of work; give them a moment to commit.
     finished = threading.Event()

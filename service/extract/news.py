@@ -53,13 +53,14 @@ from service.extract.flags import (
     states_claim,
 )
 from service.extract.incidents import Draft, anchor_denials, merge_or_append, to_observation
-from service.extract.news_actors import ActorReader, actor_segments, nearest_agent
+from service.extract.news_actors import ActorReader, actor_segments, named_before_verb, nearest_agent
 from service.extract.news_context import Lazy, NewsContext
 from service.extract.news_neighbours import (
     note_story_time,
     places_told_after,
     targets_told_after,
     time_told_before,
+    title_time,
 )
 from service.extract.news_places import (
     PlaceReader,
@@ -67,10 +68,12 @@ from service.extract.news_places import (
     fallback_place,
     located,
     report_zone,
+    targets_before_each,
     without_dateline,
 )
+from service.extract.news_voice import OwnVoice
 from service.extract.parties import PartyLexicon, Speaker
-from service.extract.places import Gazetteer, Place, PlaceMention
+from service.extract.places import Gazetteer, PlaceMention
 from service.extract.sentences import split_clauses, split_sentences
 from service.extract.vocabulary import (
     action_of,
@@ -99,20 +102,7 @@ class NewsExtractor:
 
         self._actors = ActorReader(lexicon)
         self._places = PlaceReader(gazetteer)
-        self._voice_zones: dict[str, ZoneInfo | None] = {}
-
-    def _voice_zone(self, voice: str) -> ZoneInfo | None:
-        """The clock a party's own channel keeps: its capital's ("at 10:15" from Moscow's
-        ministry or from the governor it installed in Enerhodar is Moscow time)."""
-        code = voice.removeprefix("party:")
-        if code not in self.lexicon.codes:
-            return None
-        if code not in self._voice_zones:
-            capital = self.lexicon.capital_of(code)
-            found = self.gazetteer.find(capital) if capital else []
-            zone = next((m.place.timezone for m in found if m.place.timezone), None)
-            self._voice_zones[code] = ZoneInfo(zone) if zone else None
-        return self._voice_zones[code]
+        self._own_voice = OwnVoice(lexicon, gazetteer)
 
     def extract(self, report: ReportInput) -> list[Observation]:
         text = report.text or ""
@@ -133,7 +123,7 @@ class NewsExtractor:
         dateline = (
             self.gazetteer.find(text[: len(text) - len(reading.lstrip())]) if reading is not text else []
         )
-        voice_zone = self._voice_zone(report.source_voice)
+        voice_zone = self._own_voice.zone(report.source_voice)
         zone = voice_zone or report_zone(places or title_places() or dateline)
         context = NewsContext(
             report,
@@ -298,11 +288,7 @@ class NewsExtractor:
                     )
                 return drafts
         actor = nearest_agent(agents, affirmative)
-        if (
-            speaker_party
-            and self.lexicon.self_claim(analysis)
-            and not _named_before_verb(agents, affirmative)
-        ):
+        if speaker_party and self.lexicon.self_claim(analysis) and not named_before_verb(agents, affirmative):
             # "said it had struck facilities used by the armed forces of Ukraine": a party named
             # after the verb is what the speaker's side struck.
             actor = speaker_party
@@ -348,7 +334,7 @@ class NewsExtractor:
         located: list[tuple[PlaceMention | None, bool]] = list(places) or [(None, False)]
         anchor = affirmative[0][0] + affirmative[0][2] if affirmative else None
         whole = list(targets_of(target_text))
-        own_targets = _targets_before_each(unspoken, affirmative, [p.start - start for p, _ in places])
+        own_targets = targets_before_each(unspoken, affirmative, [p.start - start for p, _ in places])
         for number, (place, proximity) in enumerate(located):
             span, explicit_time = self._time(ctx, sentence, [(place, proximity)] if place else [], anchor)
             historical = span.historical or is_historical(sentence, ctx.published.year)
@@ -437,9 +423,9 @@ class NewsExtractor:
         story_actor = named.pop() if len(named) == 1 else None
         for draft in drafts:
             if draft.place is None:
-                draft.place = fallback_place(ctx, draft.quote_start, draft.quote_end) or self._own_country(
-                    ctx, draft
-                )
+                draft.place = fallback_place(
+                    ctx, draft.quote_start, draft.quote_end
+                ) or self._own_voice.country(ctx.report.source_voice, draft)
             elif draft.place.place.kind == "subdivision" and (
                 title_place := self._places.title_refines(ctx, draft.place)
             ):
@@ -449,72 +435,8 @@ class NewsExtractor:
             elif draft.actor is None:
                 self._actors.infer_actor(ctx, draft)
         if len(drafts) == 1:
-            self._title_time(ctx, drafts[0])
-
-    def _own_country(self, ctx: NewsContext, draft: Draft) -> PlaceMention | None:
-        """A party's own channel telling of the enemy's attack on a target it names, and of no
-        place at all ("All 7 Shaheds the enemy sent at CHP-5 were shot down"): somewhere in its
-        own country."""
-        voice = ctx.report.source_voice.removeprefix("party:")
-        party = next((p for p in self.lexicon.parties if p.code == voice), None)
-        if party is None or not party.country or draft.actor in (None, voice) or not draft.targets:
-            return None  # without a target named, a claim is too vague to place anywhere
-        zone = self._voice_zone(voice)
-        country = Place(
-            party.country, None, party.country, None, None, zone.key if zone else None, "country", 0
-        )
-        return PlaceMention("", draft.quote_start, draft.quote_start, country)
+            title_time(ctx, drafts[0])
 
     @staticmethod
     def _names_a_party(ctx: NewsContext, draft: Draft) -> bool:
         return any(draft.quote_start <= m.start < draft.quote_end for m in ctx.mentions)
-
-    def _title_time(self, ctx: NewsContext, draft: Draft) -> None:
-        """The headline's clock for a report of one attack whose body is vaguer: "Dniprovskyi
-        district shelled at 07:25" over "shelling on Monday morning". Only a clock the body's
-        span holds (or any, when the body gives no time): a headline that disagrees is not
-        taken over the body."""
-        title = ctx.report.title
-        if not title or draft.span.precision == "exact" or not any(c.isdigit() for c in title):
-            return
-        tz = ZoneInfo(draft.place.place.timezone) if draft.place and draft.place.place.timezone else ctx.tz
-        span = resolve_time(title, published_at=ctx.published, tz=tz)
-        if span is None or span.precision != "exact":
-            return
-        if not draft.time_explicit or (draft.span.start <= span.start and span.end <= draft.span.end):
-            draft.span, draft.time_explicit = span, True
-
-
-def _targets_before_each(
-    unspoken: str, affirmative: Sequence[tuple[int, int, int]], place_offsets: Sequence[int]
-) -> list[tuple[str, ...]] | None:
-    """Each place's own targets, when the attack clauses name one before every place.
-
-    "Struck an oil terminal in Feodosia and an air base at Millerovo": the terminal was
-    in Feodosia, the air base at Millerovo. Each place takes what is named between the
-    place before it and itself; when any place has nothing there ("hit Kharkiv and Odesa,
-    damaging substations"), every place takes all the sentence's targets (None).
-    """
-    if len(place_offsets) < 2 or not affirmative:
-        return None
-    kept = [(a, b) for a, b, _ in affirmative]
-    outside = [(b, a) for (_, b), (a, _) in zip([(0, 0), *kept], [*kept, (len(unspoken), 0)], strict=True)]
-    text = blank(unspoken, [*outside, *consequence_spans(unspoken)])
-    order = sorted(range(len(place_offsets)), key=place_offsets.__getitem__)
-    found: list[tuple[str, ...]] = [()] * len(place_offsets)
-    previous = 0
-    for index in order:
-        found[index] = targets_of(text[previous : place_offsets[index]])
-        if not found[index]:
-            return None
-        previous = place_offsets[index]
-    return found
-
-
-def _named_before_verb(
-    agents: Sequence[tuple[int, str]], affirmative: Sequence[tuple[int, int, int]]
-) -> bool:
-    if not affirmative:
-        return bool(agents)
-    clause_start, _, trigger_at = affirmative[0]
-    return any(offset < clause_start + trigger_at for offset, _ in agents)

@@ -16,7 +16,7 @@ from service.extract.news_context import NewsContext
 from service.extract.parties import Mention, PartyLexicon, Speaker
 from service.extract.vocabulary import is_intercepted, targets_of
 
-__all__ = ["ActorReader", "nearest_agent"]
+__all__ = ["ActorReader", "actor_segments", "named_before_verb", "nearest_agent"]
 
 _OWN_SIDE = re.compile(r"\bour\s+(?:forces|troops|units|servicemen|soldiers|aviation|army)\b", re.IGNORECASE)
 _ENEMY_OBJECT = re.compile(
@@ -282,3 +282,11 @@ def actor_segments(
     if len(named) < 2 or len(named) != len(segments):
         return None
     return named
+
+
+def named_before_verb(agents: Sequence[tuple[int, str]], affirmative: Sequence[tuple[int, int, int]]) -> bool:
+    """Whether a party is named before the first attack verb (after it, a party is the object)."""
+    if not affirmative:
+        return bool(agents)
+    clause_start, _, trigger_at = affirmative[0]
+    return any(offset < clause_start + trigger_at for offset, _ in agents)

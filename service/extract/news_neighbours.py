@@ -1,5 +1,5 @@
 """What the sentences around an attack add to it: the time told before, the targets told after,
-and when the attacks told so far happened, for the clocks that follow them."""
+the headline's clock, and when the attacks told so far happened, for the clocks that follow them."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from service.extract.news_context import NewsContext
 from service.extract.vocabulary import aftermath_targets
 from service.extract.when import resolve_time
 
-__all__ = ["note_story_time", "places_told_after", "targets_told_after", "time_told_before"]
+__all__ = ["note_story_time", "places_told_after", "targets_told_after", "time_told_before", "title_time"]
 
 
 def time_told_before(ctx: NewsContext, sentences: Sequence[tuple[int, int]], drafts: list[Draft]) -> None:
@@ -99,3 +99,20 @@ def note_story_time(ctx: NewsContext, drafts: Sequence[Draft]) -> None:
         if draft.time_explicit and not draft.historical and span.precision in ("exact", "part_of_day", "day"):
             ctx.story_times.append(span.start + (span.end - span.start) / 2)
             return
+
+
+def title_time(ctx: NewsContext, draft: Draft) -> None:
+    """The headline's clock for a report of one attack whose body is vaguer: "Dniprovskyi
+    district shelled at 07:25" over "shelling on Monday morning". Only a clock the body's
+    span holds (or any, when the body gives no time): a headline that disagrees is not
+    taken over the body."""
+    title = ctx.report.title
+    if not title or draft.span.precision == "exact" or not any(c.isdigit() for c in title):
+        return
+    own_zone = draft.place.place.timezone if draft.place and not ctx.own_clock else None
+    tz = ZoneInfo(own_zone) if own_zone else ctx.tz
+    span = resolve_time(title, published_at=ctx.published, tz=tz)
+    if span is None or span.precision != "exact":
+        return
+    if not draft.time_explicit or (draft.span.start <= span.start and span.end <= draft.span.end):
+        draft.span, draft.time_explicit = span, True

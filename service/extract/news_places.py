@@ -17,8 +17,16 @@ from zoneinfo import ZoneInfo
 from service.extract.news_context import NewsContext
 from service.extract.parties import Speaker
 from service.extract.places import Gazetteer, Place, PlaceMention
+from service.extract.vocabulary import blank, consequence_spans, targets_of
 
-__all__ = ["PlaceReader", "fallback_place", "located", "report_zone", "without_dateline"]
+__all__ = [
+    "PlaceReader",
+    "fallback_place",
+    "located",
+    "report_zone",
+    "targets_before_each",
+    "without_dateline",
+]
 
 _UTC = ZoneInfo("UTC")
 # Near, not in: "a thermal plant near Kyiv" is not in the city of Kyiv.
@@ -256,3 +264,29 @@ def fallback_place(ctx: NewsContext, before: int, end: int | None = None) -> Pla
         country = Place(where.country, None, where.country, None, None, where.timezone, "country", 0)
         return PlaceMention(mention.text, mention.start, mention.end, country)
     return None
+
+
+def targets_before_each(
+    unspoken: str, affirmative: Sequence[tuple[int, int, int]], place_offsets: Sequence[int]
+) -> list[tuple[str, ...]] | None:
+    """Each place's own targets, when the attack clauses name one before every place.
+
+    "Struck an oil terminal in Feodosia and an air base at Millerovo": the terminal was
+    in Feodosia, the air base at Millerovo. Each place takes what is named between the
+    place before it and itself; when any place has nothing there ("hit Kharkiv and Odesa,
+    damaging substations"), every place takes all the sentence's targets (None).
+    """
+    if len(place_offsets) < 2 or not affirmative:
+        return None
+    kept = [(a, b) for a, b, _ in affirmative]
+    outside = [(b, a) for (_, b), (a, _) in zip([(0, 0), *kept], [*kept, (len(unspoken), 0)], strict=True)]
+    text = blank(unspoken, [*outside, *consequence_spans(unspoken)])
+    order = sorted(range(len(place_offsets)), key=place_offsets.__getitem__)
+    found: list[tuple[str, ...]] = [()] * len(place_offsets)
+    previous = 0
+    for index in order:
+        found[index] = targets_of(text[previous : place_offsets[index]])
+        if not found[index]:
+            return None
+        previous = place_offsets[index]
+    return found

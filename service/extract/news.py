@@ -345,7 +345,8 @@ class NewsExtractor:
                     voice=voice,
                     action=action_of(clauses),
                     intercepted=is_intercepted(sentence),
-                    targets=list(own_targets[number]) if own_targets else whole,
+                    # a list of its own: the sentence after may add to one place's targets
+                    targets=list(own_targets[number] if own_targets else whole),
                     place=place,
                     place_explicit=place is not None,
                     span=span,

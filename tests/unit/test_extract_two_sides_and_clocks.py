@@ -366,3 +366,10 @@ def test_ferries_are_transport_and_port_krym_is_in_crimea(extractor: Extractor) 
     text = "Falling debris damaged a ferry berth at Port Krym overnight."
     found = read(extractor, text, voice="RU", published=datetime(2026, 8, 19, 4, 30, tzinfo=UTC))
     assert [(o.place_name, o.place_code) for o in found] == [("Port Krym", "UA-43")]
+
+
+def test_a_target_told_after_one_place_stays_with_that_place(extractor: Extractor) -> None:
+    text = "Russian drones hit Kharkiv and Odesa overnight. In Odesa a fuel depot caught fire."
+    found = by_place(read(extractor, text, published=FRIDAY))
+    assert "energy" in found["Odesa"].targets
+    assert "energy" not in found["Kharkiv"].targets

@@ -113,7 +113,8 @@ def find_times(
             aftermath=aftermath_words and _is_aftermath(text, expression.start, expression.end),
             pause=_dates_a_pause(text, expression.start),
         )
-        saying = mention.speech and _SAYING.search(text, max(0, expression.start - 40), expression.end + 40)
+        near = text[max(0, expression.start - 40) : expression.end + 40].lower()
+        saying = mention.speech and any(word in _SAYING_VERBS for word in _WORDS.findall(near))
         if mention.speech and not saying:
             # The day an agreement was reached or a pause began is no day for the clocks and
             # nights that follow: "the agreement reached on 18 March ... attacked overnight".
@@ -217,16 +218,13 @@ def _word_set(words: str) -> frozenset[str]:
 
 
 # Verbs whose time is when something was said, ordered or came into force.
-_SPEECH_VERBS = _word_set(
+# Verbs of saying; with them, the events a pause's or an agreement's time dates.
+_SAYING_VERBS = _word_set(
     "said says told tells announced announces reported reports added adds stated claimed claims "
-    "confirmed confirms wrote writes declared noted accused accuses denied denies warned insisted "
-    "posted ordered orders pledged promised agreed signed expired expires lapsed lapses reached concluded brokered"
+    "confirmed confirms wrote writes declared noted accused accuses denied denies warned insisted posted"
 )
-# Verbs of saying, apart from the events a pause's time dates ("expired", "took effect").
-_SAYING = re.compile(
-    r"\b(?:said|says|told|tells|announced|reported|stated|claimed|confirmed|wrote|noted|accused|denied"
-    r"|warned|insisted|posted|added)\b",
-    re.IGNORECASE,
+_SPEECH_VERBS = _SAYING_VERBS | _word_set(
+    "ordered orders pledged promised agreed signed expired expires lapsed lapses reached concluded brokered"
 )
 # A live post's later edition ("Update 02:35:", "Updated at 07:10"): when it was written, after
 # the events it adds.

@@ -139,24 +139,24 @@ class ViolationWriter:
             return []
         citing = [row[0] for row in driver_rows(self.session, _CITING, {"ids": list(observation_ids)})]
         ids = bindparam("citing", citing, type_=ARRAY(PG_UUID(as_uuid=True)))
-        return self._preload(_VIOLATIONS.c.id == any_(ids), _CITATIONS.c.violation_id == any_(ids))
+        return self._preload(_VIOLATIONS.c.id == any_(ids), _CITATIONS.c.violation_id == any_(ids))[0]
 
     def hold_commitment(self, commitment_id: str) -> tuple[list[tuple[Any, ...]], set[uuid.UUID]]:
         """As :meth:`hold_citing`, for every violation of one commitment (a full evaluation);
         with the ids of those not withdrawn, evidence or none."""
         of_commitment = _VIOLATIONS.c.commitment_id == commitment_id
-        rows = self._preload(
+        rows, held = self._preload(
             of_commitment, _CITATIONS.c.violation_id.in_(select(_VIOLATIONS.c.id).where(of_commitment))
         )
-        assert self._preloaded is not None
-        return rows, {key for key, row in self._preloaded[0].items() if row["withdrawn_at"] is None}
+        return rows, {key for key, row in held.items() if row["withdrawn_at"] is None}
 
     def _preload(
         self, violations: ColumnElement[bool], citations: ColumnElement[bool]
-    ) -> list[tuple[Any, ...]]:
+    ) -> tuple[list[tuple[Any, ...]], dict[uuid.UUID, dict[str, Any]]]:
+        """Read and keep for the next write; the evidence rows to pair with, and the violations read."""
         held, cited = self._read(violations, citations, commitment=True)
         self._preloaded = (held, cited)
-        return [
+        rows = [
             (
                 row["commitment_id"],
                 row["id"],
@@ -169,6 +169,7 @@ class ViolationWriter:
             for c in cited.get(row["id"], {}).values()
             if c["kind"] == "evidence"
         ]
+        return rows, held
 
     def save_many(self, items: Sequence[tuple[Incident, ViolationFacts, Terms, str]]) -> list[str | None]:
         """As :meth:`save`, for incidents of several commitments at once (each with its terms and rule)."""

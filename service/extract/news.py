@@ -36,7 +36,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from service.extract.flags import (
     commitment_spans,
@@ -405,11 +404,8 @@ class NewsExtractor:
         places: Sequence[tuple[PlaceMention, bool]],
         anchor: int | None = None,
     ) -> tuple[TimeSpan, bool]:
-        tz = ctx.tz
-        for place, _ in places if not ctx.own_clock else ():
-            if place.place.timezone:
-                tz = ZoneInfo(place.place.timezone)
-                break
+        zoned = next((place for place, _ in places if place.place.timezone), None)
+        tz = ctx.clock_at(zoned)
         story_time = ctx.story_times[-1] if ctx.story_times else None
         span = resolve_time(sentence, published_at=ctx.published, tz=tz, anchor=anchor, story_time=story_time)
         if span is not None:

@@ -33,6 +33,13 @@ class NewsContext:
     #: When the attacks told so far happened, in order: a later clock with no day is read near the last.
     story_times: list[datetime] = field(default_factory=list)
 
+    def clock_at(self, place: PlaceMention | None) -> ZoneInfo:
+        """The zone a clock told of an attack at ``place`` is in: the place's own, unless the
+        report is a party's channel, which keeps its capital's (``tz``) wherever it reports."""
+        if place is not None and place.place.timezone and not self.own_clock:
+            return ZoneInfo(place.place.timezone)
+        return self.tz
+
 
 class Lazy:
     """A value computed on first use: most reports never need their title's places."""

@@ -4,7 +4,6 @@ the headline's clock, and when the attacks told so far happened, for the clocks 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from service.extract.flags import is_negated
 from service.extract.incidents import Draft
@@ -32,8 +31,7 @@ def time_told_before(ctx: NewsContext, sentences: Sequence[tuple[int, int]], dra
             draft.place is not None and codes and draft.place.place.code not in codes
         ):
             continue
-        own_zone = draft.place.place.timezone if draft.place and not ctx.own_clock else None
-        tz = ZoneInfo(own_zone) if own_zone else ctx.tz
+        tz = ctx.clock_at(draft.place)
         span = resolve_time(sentence, published_at=ctx.published, tz=tz)
         if span is not None and not span.historical and span.precision in ("exact", "part_of_day", "day"):
             draft.span, draft.time_explicit = span, True
@@ -109,8 +107,7 @@ def title_time(ctx: NewsContext, draft: Draft) -> None:
     title = ctx.report.title
     if not title or draft.span.precision == "exact" or not any(c.isdigit() for c in title):
         return
-    own_zone = draft.place.place.timezone if draft.place and not ctx.own_clock else None
-    tz = ZoneInfo(own_zone) if own_zone else ctx.tz
+    tz = ctx.clock_at(draft.place)
     span = resolve_time(title, published_at=ctx.published, tz=tz)
     if span is None or span.precision != "exact":
         return

@@ -52,7 +52,8 @@ _GERUND_OBJECT = (
 )
 _COMMITMENT = re.compile(
     # "violated the moratorium by striking a substation" reports the strike.
-    rf"\b(?:{_PAUSE_WORDS})\b(?!\s+by\b)(?:\s+(?!by\b)[\w'-]+){{0,3}}?\s+(?:on|to|of|from|in|against)?\s*(?:all\s+|any\s+|"
+    # "a pledge not to strike ports in Odesa": the promise's whole object, read below.
+    rf"\b(?:{_PAUSE_WORDS})\b(?!\s+by\b)(?:\s+(?!by\b|not\b)[\w'-]+){{0,3}}?\s+(?:on|to|of|from|in|against)?\s*(?:all\s+|any\s+|"
     r"mutual\s+|further\s+)?(?:[\w-]+\s+)?(?:(?:strikes?|attacks?|shelling|bombing|"
     rf"hostilities|fire)\b(?:\s+(?:on|against|at|targeting)\s+{_PHRASE_TAIL})?"
     rf"|(?:striking|attacking|hitting|targeting|bombarding|shooting at|firing on|firing at)\b{_GERUND_OBJECT})"
@@ -75,9 +76,11 @@ _RETALIATION = re.compile(r"\b(?:in (?:response|retaliation) (?:to|for)|in repri
 # Donetsk and Zaporizhzhia oblasts", "the truce for the Kherson region". Only names, region
 # words and list joiners follow, so "the truce in Kherson and shelled Bilozerka" stops at "and".
 _PAUSE_AREA = re.compile(
-    r"\b(?i:ceasefire|cease-fire|truce|moratorium|silence\s+regime)(?:\s+regime)?"
+    r"\b(?i:ceasefire|cease-fire|truce|moratorium|silence\s+regime|pause)(?:\s+regime)?"
     r"(?:\s+(?:(?:that|which)\s+(?:was|is|has\s+been)\s+|was\s+|is\s+)?(?:declared|announced|agreed|"
     r"established|introduced|proclaimed|in\s+force|in\s+effect|in\s+place))?"
+    # what it is for: "a humanitarian pause to let engineers repair gas networks in Kharkiv region"
+    r"(?:\s+(?i:to|for)\s+(?!(?i:attacks?|strikes?|shelling)\b)(?:[a-z][\w'’-]*\s+){0,5}?[a-z][\w'’-]*)?"
     r"\s+(?:in|for|across|over|along|throughout)\s+(?:the\s+)?"
     r"(?:[A-Z][\w'’-]*|oblasts?|regions?|provinces?)"
     r"(?:(?:\s+|,\s*|\s+and\s+(?:the\s+)?)(?:[A-Z][\w'’-]*|oblasts?|regions?|provinces?|of))*"

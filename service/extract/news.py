@@ -48,14 +48,15 @@ from service.extract.flags import (
     is_negated,
     pause_area_spans,
     rates_false,
-    retaliation_spans,
     states_claim,
 )
 from service.extract.incidents import Draft, anchor_denials, merge_or_append, to_observation
 from service.extract.news_actors import ActorReader, actor_segments, named_before_verb, nearest_agent
 from service.extract.news_context import Lazy, NewsContext
 from service.extract.news_neighbours import (
+    heading_place,
     note_story_time,
+    note_title_day,
     places_told_after,
     targets_told_after,
     time_told_before,
@@ -135,6 +136,7 @@ class NewsExtractor:
             dateline,
             own_clock=voice_zone is not None,
         )
+        note_title_day(context)
         drafts: list[Draft] = []
         others: list[Draft] = []
         sentences = split_sentences(reading)
@@ -155,9 +157,12 @@ class NewsExtractor:
             for draft in read:
                 if draft.negated or draft.denial:
                     others.append(draft)
-                else:
-                    merge_or_append(drafts, draft, self.gazetteer)
-            note_story_time(context, read)
+                    continue
+                if draft.place is None:
+                    # before merging: an entry under its own heading is not the entry before it
+                    draft.place = heading_place(context, sentences, index)
+                merge_or_append(drafts, draft, self.gazetteer)
+            note_story_time(context, index, read)
         time_told_before(context, sentences, drafts)
         places_told_after(drafts)
         self._fill_gaps(context, drafts)
@@ -323,12 +328,18 @@ class NewsExtractor:
             clauses, hypothetical = unspoken, False
         target_text = blank(clauses, consequence_spans(clauses))
         elsewhere = [
-            *retaliation_spans(sentence),
+            # the places a pause covers ("before the pledge not to strike ports in the Odesa
+            # region expired") and those of the attacks a retaliation answers
+            *commitment_spans(sentence),
             *pause_area_spans(sentence),
             *correction_spans(sentence),
             *hidden,
         ]
-        places = self._places.sentence_places(ctx, start, end, speakers, elsewhere)
+        # Where the lights went out ("leaving Odesa without power") is where the attack was only
+        # when the sentence names no other place.
+        places = self._places.sentence_places(
+            ctx, start, end, speakers, [*elsewhere, *consequence_spans(sentence)]
+        ) or self._places.sentence_places(ctx, start, end, speakers, elsewhere)
         drafts = []
         located: list[tuple[PlaceMention | None, bool]] = list(places) or [(None, False)]
         anchor = affirmative[0][0] + affirmative[0][2] if affirmative else None
@@ -406,8 +417,9 @@ class NewsExtractor:
     ) -> tuple[TimeSpan, bool]:
         zoned = next((place for place, _ in places if place.place.timezone), None)
         tz = ctx.clock_at(zoned)
-        story_time = ctx.story_times[-1] if ctx.story_times else None
-        span = resolve_time(sentence, published_at=ctx.published, tz=tz, anchor=anchor, story_time=story_time)
+        span = resolve_time(
+            sentence, published_at=ctx.published, tz=tz, anchor=anchor, story_time=ctx.story_time()
+        )
         if span is not None:
             return span, True
         return default_span(ctx.published, tz), False

@@ -30,8 +30,14 @@ class NewsContext:
     dateline: Sequence[PlaceMention] = ()
     #: A party's own channel: its clocks are in its capital's zone (``tz``) wherever the attack was.
     own_clock: bool = False
-    #: When the attacks told so far happened, in order: a later clock with no day is read near the last.
-    story_times: list[datetime] = field(default_factory=list)
+    #: When the attacks told so far happened, with the sentence that told each (-1: the headline's
+    #: day), in order: a later clock with no day is read near the last.
+    story_times: list[tuple[int, datetime]] = field(default_factory=list)
+
+    def story_time(self, before: int | None = None) -> datetime | None:
+        """When the last attack told before sentence ``before`` (else the last of all) happened."""
+        told = [t for index, t in self.story_times if before is None or index < before]
+        return told[-1] if told else None
 
     def clock_at(self, place: PlaceMention | None) -> ZoneInfo:
         """The zone a clock told of an attack at ``place`` is in: the place's own, unless the

@@ -3,15 +3,26 @@ the headline's clock, and when the attacks told so far happened, for the clocks 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import timedelta
 
 from service.extract.flags import is_negated
 from service.extract.incidents import Draft
 from service.extract.news_context import NewsContext
-from service.extract.vocabulary import aftermath_targets
-from service.extract.when import resolve_time
+from service.extract.places import PlaceMention
+from service.extract.vocabulary import aftermath_targets, blank
+from service.extract.when import find_times, resolve_time
 
-__all__ = ["note_story_time", "places_told_after", "targets_told_after", "time_told_before", "title_time"]
+__all__ = [
+    "heading_place",
+    "note_story_time",
+    "note_title_day",
+    "places_told_after",
+    "targets_told_after",
+    "time_told_before",
+    "title_time",
+]
 
 
 def time_told_before(ctx: NewsContext, sentences: Sequence[tuple[int, int]], drafts: list[Draft]) -> None:
@@ -32,11 +43,38 @@ def time_told_before(ctx: NewsContext, sentences: Sequence[tuple[int, int]], dra
         ):
             continue
         tz = ctx.clock_at(draft.place)
-        span = resolve_time(sentence, published_at=ctx.published, tz=tz)
+        span = resolve_time(sentence, published_at=ctx.published, tz=tz, story_time=ctx.story_time(before))
         if span is not None and not span.historical and span.precision in ("exact", "part_of_day", "day"):
             draft.span, draft.time_explicit = span, True
             draft.quote_start = start
             draft.sentences.insert(0, before)
+
+
+def heading_place(ctx: NewsContext, sentences: Sequence[tuple[int, int]], index: int) -> PlaceMention | None:
+    """The place of a log entry's heading, for the entry told under it without a place: "14:10,
+    Krasnopillia, Sumy oblast. Russian mortar fire on the village." Only a heading of names,
+    clocks and region words: a sentence that says anything else is no heading."""
+    if index == 0:
+        return None
+    start, end = sentences[index - 1]
+    if end - start > _HEADING_LENGTH:
+        return None
+    named = [p for p in ctx.places if start <= p.start < end]
+    if not named:
+        return None
+    rest = blank(ctx.text[start:end], [(p.start - start, p.end - start) for p in named])
+    if any(word.lower() not in _HEADING_WORDS for word in _WORD.findall(rest)):
+        return None
+    return named[0]
+
+
+_HEADING_LENGTH = 90
+_WORD = re.compile(r"[^\W\d_]+")
+_HEADING_WORDS = frozenset(
+    {"oblast", "region", "district", "raion", "city", "town", "village", "settlement", "and", "of", "the"}
+    | {"near", "outskirts", "area", "community", "hromada", "krai", "territory", "republic", "time"}
+    | {"kyiv", "moscow", "local", "a", "m", "p", "am", "pm", "about", "around", "approximately"}
+)
 
 
 def places_told_after(drafts: list[Draft]) -> None:
@@ -90,13 +128,35 @@ def targets_told_after(
             told.add(following)
 
 
-def note_story_time(ctx: NewsContext, drafts: Sequence[Draft]) -> None:
-    """Remember when the first attack a sentence dated happened, for the clocks after it."""
+def note_story_time(ctx: NewsContext, index: int, drafts: Sequence[Draft]) -> None:
+    """Remember when the first attack sentence ``index`` dated happened, for the clocks after it."""
     for draft in drafts:
         span = draft.span
         if draft.time_explicit and not draft.historical and span.precision in ("exact", "part_of_day", "day"):
-            ctx.story_times.append(span.start + (span.end - span.start) / 2)
+            ctx.story_times.append((index, span.start + (span.end - span.start) / 2))
             return
+
+
+def note_title_day(ctx: NewsContext) -> None:
+    """A headline that dates the report's contents ("Daily log, 27 December 2025", filed the
+    next morning): the day for the clocks of a body that gives no day of its own. Only a
+    single day, and one of the week before the report was filed."""
+    title = ctx.report.title
+    if not title or not any(c.isdigit() for c in title):
+        return
+    mentions = find_times(title, published_at=ctx.published, tz=ctx.tz)
+    if len(mentions) != 1:
+        return  # "Daily log, 31 December 2025 - 1 January 2026" names no single day
+    span = mentions[0].span
+    if span.historical or span.precision != "day":
+        return
+    if not ctx.published - _TITLE_DAY_REACH <= span.start <= ctx.published:
+        return
+    ctx.story_times.append((-1, span.start + (span.end - span.start) / 2))
+
+
+#: How long after the day its headline names a report may be filed.
+_TITLE_DAY_REACH = timedelta(days=7)
 
 
 def title_time(ctx: NewsContext, draft: Draft) -> None:

@@ -83,6 +83,9 @@ _DATELINE_DATED = re.compile(
     r"\.(?:\s*/[^/\n]{1,40}/\.?)?\s+(?=[A-Z\"“])"
 )
 _CLOCK_AFTER = re.compile(r"\s+(?:time|standard time|summer time)\b", re.IGNORECASE)
+# "03:00 Moscow time (02:00 Kyiv)": the second clock's city names its zone.
+_CLOCK_IN_BRACKETS = re.compile(r"\(\s*\d{1,2}[:.]\d{2}\s+(?:[ap]\.?m\.?\s+)?$", re.IGNORECASE)
+_BRACKET_CLOSES = re.compile(r"\s*\)")
 # "Moscow-installed officials": the government that put them there, not a place; "a
 # Gambia-flagged tanker": the state a ship is registered in.
 _INSTALLED_AFTER = re.compile(r"-(?:installed|appointed|backed|flagged|registered)\b", re.IGNORECASE)
@@ -206,13 +209,17 @@ def located(
     text: str, found: Sequence[PlaceMention], party_spans: Sequence[tuple[int, int]]
 ) -> list[PlaceMention]:
     """Places that are places: not a government ("Kyiv said"), a party's name, a clock ("Moscow
-    time") or an end of a route ("train No. 127 Kyiv–Sumy")."""
+    time", "(02:00 Kyiv)") or an end of a route ("train No. 127 Kyiv–Sumy")."""
     return [
         p
         for p in found
         if not p.looks_like_government
         and not _overlaps((p.start, p.end), party_spans)
         and not _CLOCK_AFTER.match(text, p.end)
+        and not (
+            _BRACKET_CLOSES.match(text, p.end)
+            and _CLOCK_IN_BRACKETS.search(text, max(p.start - 16, 0), p.start)
+        )
         and not _INSTALLED_AFTER.match(text, p.end)
         and not _on_a_route(text, p, found)
     ]

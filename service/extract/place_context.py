@@ -16,6 +16,7 @@ __all__ = [
     "DISTRICT_WORDS",
     "GOVERNMENT_ACT",
     "NOT_PLACE_FOLLOWERS",
+    "PIPELINE_AFTER",
     "PLURAL_REGION_WORDS",
     "REGION_WORDS",
     "STREETS_AFTER",
@@ -60,6 +61,10 @@ NOT_PLACE_FOLLOWERS = frozenset(
 )
 #: "on Nagornaya and Lesnaya streets": the first of two streets named together.
 STREETS_AFTER = re.compile(r"\s+and\s+[A-Z][\w'’-]*\s+(?:streets|avenues|lanes)\b")
+#: "the Druzhba main oil pipeline": a pipeline bearing a town's name runs far from that town.
+PIPELINE_AFTER = re.compile(
+    r"\s+(?:main\s+|trunk\s+|export\s+)?(?:(?:crude\s+)?oil\s+|gas\s+|product\s+)?pipelines?\b", re.I
+)
 
 # Capitalised words that may follow a place name without making it part of another name.
 _PLACE_FOLLOWERS = frozenset(

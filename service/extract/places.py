@@ -182,7 +182,7 @@ class Gazetteer(IndexLookups):
                 return None  # "07:00 Moscow time" names a clock, not a place
             if follower is not None and follower.word in ctx.NOT_PLACE_FOLLOWERS:
                 return None  # "the Kakhovka reservoir", "the North group of forces"
-            if ctx.STREETS_AFTER.match(text, last.end):
+            if ctx.STREETS_AFTER.match(text, last.end) or ctx.PIPELINE_AFTER.match(text, last.end):
                 return None
             if (
                 length == 1

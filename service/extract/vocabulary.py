@@ -151,7 +151,10 @@ _CONSEQUENCE = re.compile(
     r"heat\w*|water)|causing (?!damage)|disrupting)\b"
     # up to the attack that caused it: "left without electricity after Russian artillery hit a substation"
     r"(?:(?!\b(?:after|when|following|because)\b)[^,.;])*"
-    r"|\bwithout (?:power|electricity|heat\w*|hot water|water|gas|light)\b",
+    r"|\bwithout (?:power|electricity|heat\w*|hot water|water|gas|light)\b"
+    # "there were power outages in the Darnytskyi and Dniprovskyi districts": where the lights went out
+    r"|\b(?:(?:power|electricity|heating|water)\s+)?(?:outages?|blackouts?|cuts?)\s+(?:(?:were|was)\s+"
+    r"(?:reported|recorded)\s+)?(?:in|across|throughout|affecting)\b[^,.;]*",
     _I,
 )
 

@@ -206,7 +206,9 @@ def _distance(mention: TimeMention, anchor: int) -> int:
 
 
 def _narrows(candidate: TimeSpan, current: TimeSpan) -> bool:
-    inside = current.start <= candidate.start and candidate.end <= current.end
+    # By its middle: "at about 04:20" (give or take half an hour) narrows "this morning".
+    middle = candidate.start + (candidate.end - candidate.start) / 2
+    inside = current.start <= middle <= current.end
     return inside and (candidate.end - candidate.start) < (current.end - current.start)
 
 

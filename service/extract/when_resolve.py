@@ -26,7 +26,7 @@ Resolution = tuple[datetime, datetime, str, bool]
 # a strike at 05:30 is "overnight" to one outlet and "this morning" to another, one at 11:35
 # "late morning" or "in the afternoon", and reports of one attack must still overlap.
 _PARTS: dict[str, tuple[int, int]] = {
-    "morning": (5, 12),
+    "morning": (4, 12),  # "at about 04:20 this morning"
     "afternoon": (11, 18),
     "evening": (17, 23),
     "night": (21, 30),  # 21:00 to 06:00 the next day

@@ -1,0 +1,170 @@
+"""Reading rules for incident logs and for places that are not where an attack landed, each
+held both ways.
+
+A log filed the morning after the day its headline names; an entry told under its own
+heading ("14:10, Krasnopillia, Sumy oblast."); a second clock's city ("(02:00 Kyiv)"); a
+pipeline bearing a town's name; the places a pledge or a pause covers; where the lights went
+out; and a clock "this morning" holds although it is given or take half an hour.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from service.extract import Extractor
+from service.extract.parties import DEFAULT_PARTIES
+from service.records import Observation
+from tests.unit.test_extract_general_fixes import read
+
+pytestmark = pytest.mark.unit
+
+KYIV = ZoneInfo("Europe/Kyiv")
+MOSCOW = ZoneInfo("Europe/Moscow")
+# Sunday 28 December 2025, 09:00 in Kyiv: a log of the day before is filed.
+NEXT_MORNING = datetime(2025, 12, 28, 9, tzinfo=KYIV)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(DEFAULT_PARTIES)
+
+
+def places(found: list[Observation]) -> list[str | None]:
+    return sorted(o.place_name or "" for o in found)
+
+
+# --- a log of the day before; entries under their headings --------------------------------
+
+LOG = (
+    "06:30, Zolochiv, Kharkiv oblast. Russian artillery hit the town's gas distribution station. "
+    "Supply cut to about 1,100 households.\n"
+    "14:10, Krasnopillia, Sumy oblast. Russian mortar fire on the village; shells landed near the "
+    "administration building."
+)
+
+
+def test_a_log_filed_the_next_morning_dates_its_clocks_by_its_headline(extractor: Extractor) -> None:
+    found = {
+        o.place_name: o
+        for o in read(extractor, LOG, title="Daily log, 27 December 2025", published=NEXT_MORNING)
+    }
+    assert found["Zolochiv"].occurred_start == datetime(2025, 12, 27, 6, 20, tzinfo=KYIV)
+    assert found["Krasnopillia"].occurred_start == datetime(2025, 12, 27, 14, tzinfo=KYIV)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Daily log",  # no day: the clocks are the filing day's, or the night before it
+        "Daily log, 27 December 2025 - 28 December 2025",  # two days: no single day to take
+        "Daily log, 17 December 2025",  # a day long before the filing is no log of it
+    ],
+)
+def test_near_miss_a_headline_without_one_recent_day_leaves_the_clocks_alone(
+    extractor: Extractor, title: str
+) -> None:
+    found = {o.place_name: o for o in read(extractor, LOG, title=title, published=NEXT_MORNING)}
+    assert found["Zolochiv"].occurred_start == datetime(2025, 12, 28, 6, 20, tzinfo=KYIV)
+
+
+def test_an_entry_under_its_own_heading_is_not_the_entry_before(extractor: Extractor) -> None:
+    found = read(extractor, LOG, title="Daily log, 27 December 2025", published=NEXT_MORNING)
+    assert places(found) == ["Krasnopillia", "Zolochiv"]
+    by_place = {o.place_name: o for o in found}
+    assert by_place["Zolochiv"].targets == ("energy",)
+    assert by_place["Krasnopillia"].targets == ()
+
+
+def test_near_miss_a_sentence_that_says_more_than_names_is_no_heading(extractor: Extractor) -> None:
+    text = (
+        "Russian drones struck a substation in Odesa overnight. The mayor of Kyiv said his city had a "
+        "quiet night. Several more drones hit the substation at dawn."
+    )
+    assert places(read(extractor, text, published=NEXT_MORNING)) == ["Odesa"]
+
+
+# --- places that are not where an attack landed --------------------------------------------
+
+
+def test_a_second_clocks_city_names_its_zone(extractor: Extractor) -> None:
+    text = (
+        "03:00 Moscow time (02:00 Kyiv), Belgorod city. According to the regional governor, a Ukrainian "
+        "drone hit a multi-storey residential building on Shchorsa Street."
+    )
+    found = read(extractor, text, published=datetime(2026, 1, 1, 9, tzinfo=KYIV))
+    assert places(found) == ["Belgorod"]
+    assert found[0].occurred_start == datetime(2026, 1, 1, 2, 50, tzinfo=MOSCOW)
+
+
+def test_near_miss_a_city_after_a_clock_outside_brackets_is_a_place(extractor: Extractor) -> None:
+    text = "At 02:00 Kyiv came under a massive drone attack, the city's military administration said."
+    assert places(read(extractor, text, published=datetime(2026, 1, 1, 9, tzinfo=KYIV))) == ["Kyiv"]
+
+
+def test_a_pipeline_bearing_a_towns_name_is_no_place(extractor: Extractor) -> None:
+    text = (
+        "Last night, from 02:20 to 03:05 Moscow time, the Kyiv regime attempted a massed attack with nine "
+        "unmanned aerial vehicles on the Novozybkov oil pumping station of the Druzhba main oil pipeline "
+        "in the Bryansk region."
+    )
+    found = read(extractor, text, voice="RU", published=datetime(2025, 4, 11, 9, tzinfo=MOSCOW))
+    assert places(found) == ["Novozybkov"]
+
+
+def test_near_miss_the_town_itself_is_a_place(extractor: Extractor) -> None:
+    text = "Russian drones attacked a water pumping station in Druzhba, Sumy region, overnight."
+    found = read(extractor, text, published=datetime(2025, 4, 11, 9, tzinfo=KYIV))
+    assert places(found) == ["Druzhba"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russian drones attacked the Black Sea port of Chornomorsk late on Monday, less than an hour and a "
+        "half before Moscow's pledge not to strike ports in the Odesa and Mykolaiv regions expired.",
+        "Russian drones attacked the port of Chornomorsk on Monday evening, about an hour and a half before "
+        "Russia's pause on strikes against ports in the Odesa and Mykolaiv regions was due to end.",
+    ],
+)
+def test_the_places_a_pledge_covers_are_not_where_the_attack_was(extractor: Extractor, text: str) -> None:
+    assert places(read(extractor, text, published=datetime(2026, 9, 1, 9, tzinfo=KYIV))) == ["Chornomorsk"]
+
+
+def test_near_miss_a_place_struck_despite_a_pledge_stands(extractor: Extractor) -> None:
+    text = "Despite its pledge, Russia struck ports in the Mykolaiv region on Monday evening."
+    assert places(read(extractor, text, published=datetime(2026, 9, 1, 9, tzinfo=KYIV))) == [
+        "Mykolaiv region"
+    ]
+
+
+def test_the_area_a_pause_is_for_is_not_where_the_shelling_was(extractor: Extractor) -> None:
+    text = (
+        "Russian artillery shelled Zolochiv overnight, hours before a humanitarian pause to let engineers "
+        "repair gas networks in Ukraine's Kharkiv and Sumy regions took effect."
+    )
+    assert places(read(extractor, text, published=NEXT_MORNING)) == ["Zolochiv"]
+
+
+def test_near_miss_shelling_during_a_pause_keeps_its_place(extractor: Extractor) -> None:
+    text = "During the pause Russian forces shelled Bilozerka in the Kherson region."
+    assert places(read(extractor, text, published=NEXT_MORNING)) == ["Bilozerka"]
+
+
+def test_where_the_lights_went_out_is_not_where_the_plant_was_hit(extractor: Extractor) -> None:
+    text = (
+        "As a result of this morning's Russian missile attack on a combined heat and power plant in Kyiv, "
+        "at about 04:20, there were power outages in the Darnytskyi and Dniprovskyi districts of the capital."
+    )
+    found = read(extractor, text, voice="UA", published=datetime(2025, 4, 9, 12, tzinfo=KYIV))
+    assert places(found) == ["Kyiv"]
+    # "at about 04:20" narrows "this morning": given or take half an hour, it holds its middle
+    assert found[0].occurred_start == datetime(2025, 4, 9, 3, 50, tzinfo=KYIV)
+    assert found[0].occurred_end == datetime(2025, 4, 9, 4, 50, tzinfo=KYIV)
+
+
+def test_near_miss_outages_are_the_place_when_nothing_else_is_named(extractor: Extractor) -> None:
+    text = "A Russian drone strike on a substation caused power outages in Sumy on Tuesday."
+    assert places(read(extractor, text, published=datetime(2025, 4, 9, 12, tzinfo=KYIV))) == ["Sumy"]

@@ -17,6 +17,7 @@ __all__ = [
     "correction_spans",
     "denial_offset",
     "denial_scopes",
+    "earlier_attack_spans",
     "has_denial",
     "is_habitual",
     "is_historical",
@@ -26,6 +27,7 @@ __all__ = [
     "rates_false",
     "retaliation_spans",
     "states_claim",
+    "unmentioned_spans",
 ]
 
 _I = re.IGNORECASE
@@ -145,6 +147,30 @@ def commitment_spans(text: str) -> list[tuple[int, int]]:
     spans.extend(m.span() for m in _REMARK_ON.finditer(text))
     spans.extend(retaliation_spans(text))
     return spans
+
+
+# "Hours after the Kushuhum strike", "since the Sumy bus attack": an attack told already, named by its place.
+_NAMED_EARLIER = re.compile(
+    r"\b(?:after|before|since|following|like|as\s+in)\s+(?:the|this|that|last\s+\w+['’]s)\s+"
+    r"(?:[A-Z][\w'’-]*\s+){1,3}(?:[a-z][\w-]*\s+)?(?:attacks?|strikes?|shelling|bombing|raids?|hits?)\b"
+)
+
+
+# "but made no mention of Kushuhum": a place the speaker left out.
+_NOT_MENTIONED = re.compile(
+    r"\b(?:(?:made|makes|make)\s+no\s+mention\s+of|(?:did|does|do)\s+not\s+mention|without\s+mentioning)\b[^,.;]*",
+    _I,
+)
+
+
+def earlier_attack_spans(text: str) -> list[tuple[int, int]]:
+    """ "Hours after the Kushuhum strike": another attack, told by the place it hit."""
+    return [m.span() for m in _NAMED_EARLIER.finditer(text)]
+
+
+def unmentioned_spans(text: str) -> list[tuple[int, int]]:
+    """ "The ministry made no mention of Kushuhum": what a speaker left out."""
+    return [m.span() for m in _NOT_MENTIONED.finditer(text)]
 
 
 def retaliation_spans(text: str) -> list[tuple[int, int]]:

@@ -42,6 +42,7 @@ from service.extract.flags import (
     correction_spans,
     denial_offset,
     denial_scopes,
+    earlier_attack_spans,
     is_habitual,
     is_historical,
     is_hypothetical,
@@ -49,6 +50,7 @@ from service.extract.flags import (
     pause_area_spans,
     rates_false,
     states_claim,
+    unmentioned_spans,
 )
 from service.extract.incidents import Draft, anchor_denials, merge_or_append, to_observation
 from service.extract.news_actors import ActorReader, actor_segments, named_before_verb, nearest_agent
@@ -333,12 +335,15 @@ class NewsExtractor:
             *commitment_spans(sentence),
             *pause_area_spans(sentence),
             *correction_spans(sentence),
+            *unmentioned_spans(sentence),
             *hidden,
         ]
-        # Where the lights went out ("leaving Odesa without power") is where the attack was only
-        # when the sentence names no other place.
+        # Where the lights went out ("leaving Odesa without power") and an attack told already
+        # ("hours after the Kushuhum strike") are where the attack was only when the sentence names
+        # no other place.
+        aside = [*consequence_spans(sentence), *earlier_attack_spans(sentence)]
         places = self._places.sentence_places(
-            ctx, start, end, speakers, [*elsewhere, *consequence_spans(sentence)]
+            ctx, start, end, speakers, [*elsewhere, *aside]
         ) or self._places.sentence_places(ctx, start, end, speakers, elsewhere)
         drafts = []
         located: list[tuple[PlaceMention | None, bool]] = list(places) or [(None, False)]

@@ -4,7 +4,8 @@ held both ways.
 A log filed the morning after the day its headline names; an entry told under its own
 heading ("14:10, Krasnopillia, Sumy oblast."); a second clock's city ("(02:00 Kyiv)"); a
 pipeline bearing a town's name; the places a pledge or a pause covers; where the lights went
-out; and a clock "this morning" holds although it is given or take half an hour.
+out; an attack told already by its place ("hours after the Kushuhum strike"); a place a speaker
+"made no mention of"; and a clock "this morning" holds although it is give or take half an hour.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ def test_where_the_lights_went_out_is_not_where_the_plant_was_hit(extractor: Ext
     )
     found = read(extractor, text, voice="UA", published=datetime(2025, 4, 9, 12, tzinfo=KYIV))
     assert places(found) == ["Kyiv"]
-    # "at about 04:20" narrows "this morning": given or take half an hour, it holds its middle
+    # "at about 04:20" narrows "this morning": give or take half an hour, it holds its middle
     assert found[0].occurred_start == datetime(2025, 4, 9, 3, 50, tzinfo=KYIV)
     assert found[0].occurred_end == datetime(2025, 4, 9, 4, 50, tzinfo=KYIV)
 
@@ -168,3 +169,35 @@ def test_where_the_lights_went_out_is_not_where_the_plant_was_hit(extractor: Ext
 def test_near_miss_outages_are_the_place_when_nothing_else_is_named(extractor: Extractor) -> None:
     text = "A Russian drone strike on a substation caused power outages in Sumy on Tuesday."
     assert places(read(extractor, text, published=datetime(2025, 4, 9, 12, tzinfo=KYIV))) == ["Sumy"]
+
+
+def test_an_attack_told_already_by_its_place_is_not_where_this_one_was(extractor: Extractor) -> None:
+    text = (
+        "Hours after the Kushuhum strike, at around 4 a.m., Russian missiles and drones hit gas production "
+        "facilities in the central Poltava region, regional officials said."
+    )
+    assert places(read(extractor, text, published=datetime(2026, 2, 13, 11, tzinfo=KYIV))) == [
+        "Poltava region"
+    ]
+
+
+def test_near_miss_the_place_of_the_attack_told_already_when_nothing_else_is_named(
+    extractor: Extractor,
+) -> None:
+    text = "Hours after the Kushuhum strike, Russian drones hit the same substation again."
+    assert places(read(extractor, text, published=datetime(2026, 2, 13, 11, tzinfo=KYIV))) == ["Kushuhum"]
+
+
+def test_a_place_a_speaker_made_no_mention_of_is_not_where_it_struck(extractor: Extractor) -> None:
+    text = (
+        "On Thursday evening, Russian glide bombs hit residential buildings in the city of Zaporizhzhia. "
+        "At around 4 a.m., Russian missiles hit gas production facilities in the Poltava region. "
+        "Russia's defence ministry said it had struck gas infrastructure supplying the military-industrial "
+        "complex, but made no mention of Kushuhum."
+    )
+    found = read(extractor, text, published=datetime(2026, 2, 13, 11, tzinfo=KYIV))
+    by_place = {o.place_name: o for o in found}
+    assert sorted(by_place) == ["Poltava region", "Zaporizhzhia"]
+    # the ministry's own account is of the strike told just before it, not of the village it left out
+    assert set(by_place["Poltava region"].targets) == {"energy", "military"}
+    assert by_place["Zaporizhzhia"].targets == ("residential",)

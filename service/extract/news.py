@@ -57,6 +57,7 @@ from service.extract.news_actors import ActorReader, actor_segments, named_befor
 from service.extract.news_context import Lazy, NewsContext
 from service.extract.news_neighbours import (
     heading_place,
+    note_scene_time,
     note_story_time,
     note_title_day,
     places_told_after,
@@ -164,7 +165,10 @@ class NewsExtractor:
                     # before merging: an entry under its own heading is not the entry before it
                     draft.place = heading_place(context, sentences, index)
                 merge_or_append(drafts, draft, self.gazetteer)
-            note_story_time(context, index, read)
+            if read:
+                note_story_time(context, index, read)
+            else:
+                note_scene_time(context, index, start, end)
         time_told_before(context, sentences, drafts)
         places_told_after(drafts)
         self._fill_gaps(context, drafts)

@@ -137,6 +137,22 @@ def note_story_time(ctx: NewsContext, index: int, drafts: Sequence[Draft]) -> No
             return
 
 
+def note_scene_time(ctx: NewsContext, index: int, start: int, end: int) -> None:
+    """A feature's scene set before its attack is told: "It was the morning of April 2, the
+    day ... About 200 people had gathered ... The time on her phone was 11:21." The clocks
+    after it are that day's. Only a sentence that opens "It was" and tells no attack."""
+    if not _SCENE.match(ctx.text, start, end):
+        return
+    sentence = ctx.text[start:end]
+    span = resolve_time(sentence, published_at=ctx.published, tz=ctx.tz)
+    if span is None or span.historical or span.precision not in ("exact", "part_of_day", "day"):
+        return
+    ctx.story_times.append((index, span.start + (span.end - span.start) / 2))
+
+
+_SCENE = re.compile(r"\s*(?:It|That)\s+was\s+(?:just\s+|shortly\s+|about\s+|around\s+|nearly\s+)?(?:after\s+|before\s+|past\s+)?\S")
+
+
 def note_title_day(ctx: NewsContext) -> None:
     """A headline that dates the report's contents ("Daily log, 27 December 2025", filed the
     next morning): the day for the clocks of a body that gives no day of its own. Only a

@@ -86,6 +86,12 @@ _CLOCK_AFTER = re.compile(r"\s+(?:time|standard time|summer time)\b", re.IGNOREC
 # "03:00 Moscow time (02:00 Kyiv)": the second clock's city names its zone.
 _CLOCK_IN_BRACKETS = re.compile(r"\(\s*\d{1,2}[:.]\d{2}\s+(?:[ap]\.?m\.?\s+)?$", re.IGNORECASE)
 _BRACKET_CLOSES = re.compile(r"\s*\)")
+# Where a witness lives now: "said Bondar, 67, now living in a dormitory in Dnipro".
+_RESIDENCE = re.compile(
+    r"\b(?:living|lives|live|staying|stays|sheltering|resettled|relocated|evacuated|moved|displaced)\s+"
+    r"(?:(?:in|at|to)\s+(?:a|an|the)\s+(?:[\w-]+\s+){1,2})?(?:in|to)\s+(?:the\s+)?(?:city\s+of\s+)?$",
+    re.IGNORECASE,
+)
 # "Moscow-installed officials": the government that put them there, not a place; "a
 # Gambia-flagged tanker": the state a ship is registered in.
 _INSTALLED_AFTER = re.compile(r"-(?:installed|appointed|backed|flagged|registered)\b", re.IGNORECASE)
@@ -209,7 +215,7 @@ def located(
     text: str, found: Sequence[PlaceMention], party_spans: Sequence[tuple[int, int]]
 ) -> list[PlaceMention]:
     """Places that are places: not a government ("Kyiv said"), a party's name, a clock ("Moscow
-    time", "(02:00 Kyiv)") or an end of a route ("train No. 127 Kyiv–Sumy")."""
+    time", "(02:00 Kyiv)"), where a witness lives now ("now living in Dnipro") or an end of a route ("train No. 127 Kyiv–Sumy")."""
     return [
         p
         for p in found
@@ -221,6 +227,7 @@ def located(
             and _CLOCK_IN_BRACKETS.search(text, max(p.start - 16, 0), p.start)
         )
         and not _INSTALLED_AFTER.match(text, p.end)
+        and not _RESIDENCE.search(text, max(p.start - 50, 0), p.start)
         and not _on_a_route(text, p, found)
     ]
 

@@ -251,7 +251,9 @@ _WORDS = re.compile(r"[A-Za-z’']+")
 _REPORTED_START = re.compile(r"(?i:the|overnight|between|from|since|in\s+the\s+early)\b")
 # "on Friday accused", "On Wednesday the governor reported that": a short subject at most.
 _SPEECH_AFTER = re.compile(
-    r"(?:\s+[\w’'-]+){0,4}?\s+(?:said|says|told|announced|accused|ordered|declared|denied|claimed|warned"
+    # not across a clause's edge: "on Wednesday morning while a local truce agreed to ..." dates the shelling
+    r"(?:\s+(?!(?:while|when|whereas|as|after|before|and|but|until|since|because|although|though)\b)[\w’'-]+){0,4}?"
+    r"\s+(?:said|says|told|announced|accused|ordered|declared|denied|claimed|warned"
     r"|pledged|agreed|reported)\b"
 )
 

@@ -10,7 +10,7 @@ out; an attack told already by its place ("hours after the Kushuhum strike"); a 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -201,3 +201,50 @@ def test_a_place_a_speaker_made_no_mention_of_is_not_where_it_struck(extractor: 
     # the ministry's own account is of the strike told just before it, not of the village it left out
     assert set(by_place["Poltava region"].targets) == {"energy", "military"}
     assert by_place["Zaporizhzhia"].targets == ("residential",)
+
+
+# --- features told a month later; a time before "while a truce agreed ..." ------------------
+
+FEATURE = (
+    "DRUZHKIVKA, Ukraine, May 12 (Meridian) - Halyna Bondar had been waiting for the bus for almost four "
+    "hours when she heard the whistle. It was the morning of April 2, the day the two sides had agreed to "
+    'hold fire for 14 hours so that the remaining civilians of Kostiantynivka could leave. "The first shell '
+    'landed behind the garages," said Bondar, 67, now living in a dormitory in Dnipro. The time on her '
+    "phone, she said, was 11:21. Two people were wounded by 122-mm rounds fired by Russian units."
+)
+
+
+def test_a_features_scene_dates_its_clocks_and_a_witness_home_is_no_place(extractor: Extractor) -> None:
+    found = read(extractor, FEATURE, published=datetime(2025, 5, 12, 9, tzinfo=KYIV))
+    assert places(found) == ["Kostiantynivka"]
+    assert found[0].occurred_start == datetime(2025, 4, 2, 11, 11, tzinfo=KYIV)
+
+
+def test_near_miss_a_scene_that_is_not_set_leaves_the_clock_on_the_filing_day(extractor: Extractor) -> None:
+    text = FEATURE.replace("It was the morning of April 2, the day", "On the morning of the evacuation,")
+    found = read(extractor, text, published=datetime(2025, 5, 12, 9, tzinfo=KYIV))
+    assert found[0].occurred_start.date() == datetime(2025, 5, 11).date()
+
+
+def test_near_miss_a_town_struck_is_a_place_whoever_lives_there(extractor: Extractor) -> None:
+    text = "Russian drones struck Dnipro overnight, damaging the dormitory where evacuees live."
+    assert places(read(extractor, text, published=datetime(2025, 5, 12, 9, tzinfo=KYIV))) == ["Dnipro"]
+
+
+def test_a_time_before_a_clause_about_the_truce_dates_the_attack(extractor: Extractor) -> None:
+    text = (
+        "Russian artillery shelled the eastern Ukrainian city of Kostiantynivka on Wednesday morning while a "
+        "local truce agreed to evacuate its civilians was in force, Ukrainian officials said."
+    )
+    found = read(extractor, text, published=datetime(2025, 4, 2, 22, 30, tzinfo=KYIV))
+    assert (found[0].occurred_start, found[0].occurred_end) == (
+        datetime(2025, 4, 2, 4, tzinfo=KYIV),
+        datetime(2025, 4, 2, 12, tzinfo=KYIV),
+    )
+    # Near miss: the day a speaker said it is when it was said.
+    said = read(
+        extractor,
+        "Officials on Wednesday said Russian artillery had shelled Kostiantynivka.",
+        published=datetime(2025, 4, 2, 22, 30, tzinfo=KYIV),
+    )
+    assert said[0].occurred_end - said[0].occurred_start > timedelta(hours=24)

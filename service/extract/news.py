@@ -247,10 +247,15 @@ class NewsExtractor:
         for draft in drafts:
             if draft.negated and draft.actor in (None, denial.actor):
                 continue
-            if draft.voice == denial.actor and accuser is None:
+            counter = (
+                draft.actor_explicit and draft.place_explicit and draft.actor not in (None, denial.actor)
+            )
+            if draft.voice == denial.actor and accuser is None and not counter:
                 # The denier's own words and no one else's claim: whether it is the accused or the
                 # side said to be attacked ("reports of a drone attack on Novorossiysk port are
-                # fake, the regional headquarters said"), it says that nothing happened.
+                # fake, the regional headquarters said"), it says that nothing happened; unless it
+                # names the other side as the attacker, and where ("saying Russian forces had
+                # shelled Sudzha themselves"): a counter-accusation.
                 continue
             if draft.actor == denial.actor and draft.voice == denial.actor and accuser is not None:
                 draft.voice = accuser

@@ -150,7 +150,9 @@ def note_scene_time(ctx: NewsContext, index: int, start: int, end: int) -> None:
     ctx.story_times.append((index, span.start + (span.end - span.start) / 2))
 
 
-_SCENE = re.compile(r"\s*(?:It|That)\s+was\s+(?:just\s+|shortly\s+|about\s+|around\s+|nearly\s+)?(?:after\s+|before\s+|past\s+)?\S")
+_SCENE = re.compile(
+    r"\s*(?:It|That)\s+was\s+(?:just\s+|shortly\s+|about\s+|around\s+|nearly\s+)?(?:after\s+|before\s+|past\s+)?\S"
+)
 
 
 def note_title_day(ctx: NewsContext) -> None:

@@ -18,7 +18,7 @@ import pytest
 from service.extract import Extractor
 from service.extract.parties import DEFAULT_PARTIES
 from service.records import Observation
-from tests.unit.test_extract_general_fixes import read
+from tests.unit.test_extract_general_fixes import read, who_says_what
 
 pytestmark = pytest.mark.unit
 
@@ -248,3 +248,22 @@ def test_a_time_before_a_clause_about_the_truce_dates_the_attack(extractor: Extr
         published=datetime(2025, 4, 2, 22, 30, tzinfo=KYIV),
     )
     assert said[0].occurred_end - said[0].occurred_start > timedelta(hours=24)
+
+
+# --- a denial that accuses the other side ----------------------------------------------------
+
+
+def test_a_denial_that_names_the_other_side_and_the_place_accuses_it(extractor: Extractor) -> None:
+    text = (
+        "Ukraine's General Staff rejected the accusation, saying Russian forces had shelled Sudzha "
+        "themselves on Friday, as they had done several times before."
+    )
+    assert who_says_what(extractor, text, "independent") == [("RU", "UA", False), ("UA", "UA", True)]
+
+
+def test_near_miss_a_vague_counter_accusation_places_nothing(extractor: Extractor) -> None:
+    text = (
+        "Russia's defence ministry has said its forces are complying with the moratorium and has in turn "
+        "accused Ukraine of attacking Russian energy sites."
+    )
+    assert who_says_what(extractor, text, "independent") == [("RU", "RU", True)]

@@ -371,7 +371,10 @@ _TALLY = re.compile(
     rf"|fall|winter|start|beginning|outbreak|invasion|war|full-scale|{_MONTHS}|(?:19|20)\d\d|last\s+\w+)\b",
     _I,
 )
-_YEAR = re.compile(r"\b(?:in|since|during)\s+(?:(?:early|late|mid-)\s*)?(?:\w+\s+)?((?:19|20)\d\d)\b")
+# Not a birth year: "wounding a woman born in 1961".
+_YEAR = re.compile(
+    r"(?<!\bborn\s)\b(?:in|since|during)\s+(?:(?:early|late|mid-)\s*)?(?:(?!born\b)\w+\s+)?((?:19|20)\d\d)\b"
+)
 
 
 def is_historical(clause: str, current_year: int) -> bool:

@@ -11,7 +11,7 @@ from service.extract.flags import is_negated
 from service.extract.incidents import Draft
 from service.extract.news_context import NewsContext
 from service.extract.places import PlaceMention
-from service.extract.vocabulary import aftermath_targets, blank
+from service.extract.vocabulary import aftermath_targets, blank, consequence_spans, targets_of
 from service.extract.when import find_times, resolve_time
 
 __all__ = [
@@ -48,6 +48,9 @@ def time_told_before(ctx: NewsContext, sentences: Sequence[tuple[int, int]], dra
             draft.span, draft.time_explicit = span, True
             draft.quote_start = start
             draft.sentences.insert(0, before)
+            # what the drones were heading for: "... drones heading for the railway junction. Two shot down."
+            told = targets_of(blank(sentence, consequence_spans(sentence)))
+            draft.targets.extend(t for t in told if t not in draft.targets)
 
 
 def heading_place(ctx: NewsContext, sentences: Sequence[tuple[int, int]], index: int) -> PlaceMention | None:

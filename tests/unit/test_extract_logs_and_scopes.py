@@ -267,3 +267,32 @@ def test_near_miss_a_vague_counter_accusation_places_nothing(extractor: Extracto
         "accused Ukraine of attacking Russian energy sites."
     )
     assert who_says_what(extractor, text, "independent") == [("RU", "RU", True)]
+
+
+# --- what the drones were heading for; a birth year ------------------------------------------
+
+
+def test_the_target_told_with_the_time_before_an_interception_is_the_attacks(extractor: Extractor) -> None:
+    text = (
+        "Shostka, 21:55. Air defence is working on drones heading for the railway junction. "
+        "Two shot down over the fields."
+    )
+    found = read(extractor, text, voice="UA", published=datetime(2026, 7, 9, 22, 12, tzinfo=KYIV))
+    assert [(o.place_name, o.targets) for o in found] == [("Shostka", ("transport",))]
+    # Near miss: a sentence before that gives no time is not taken in, nor its targets.
+    text = "Drones were heading for the railway junction. Two were shot down over Shostka at 21:55."
+    found = read(extractor, text, voice="UA", published=datetime(2026, 7, 9, 22, 12, tzinfo=KYIV))
+    assert [(o.place_name, o.targets) for o in found] == [("Shostka", ())]
+
+
+def test_a_birth_year_does_not_make_an_attack_historical(extractor: Extractor) -> None:
+    text = (
+        "At 03:10 on 5 July, a drone dropped an explosive device on a house in Maslova Pristan, "
+        "wounding a woman born in 1961."
+    )
+    assert places(read(extractor, text, voice="RU", published=datetime(2026, 7, 5, 10, tzinfo=MOSCOW))) == [
+        "Maslova Pristan"
+    ]
+    # Near miss: an attack told with a past year is history.
+    text = "A drone dropped an explosive device on a house in Maslova Pristan in 2024."
+    assert read(extractor, text, voice="RU", published=datetime(2026, 7, 5, 10, tzinfo=MOSCOW)) == []

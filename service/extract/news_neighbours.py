@@ -49,8 +49,8 @@ def time_told_before(ctx: NewsContext, sentences: Sequence[tuple[int, int]], dra
             draft.quote_start = start
             draft.sentences.insert(0, before)
             # what the drones were heading for: "... drones heading for the railway junction. Two shot down."
-            told = targets_of(blank(sentence, consequence_spans(sentence)))
-            draft.targets.extend(t for t in told if t not in draft.targets)
+            aimed = targets_of(blank(sentence, consequence_spans(sentence)))
+            draft.targets.extend(t for t in aimed if t not in draft.targets)
 
 
 def heading_place(ctx: NewsContext, sentences: Sequence[tuple[int, int]], index: int) -> PlaceMention | None:

@@ -218,6 +218,7 @@ class AcledExtractor:
         timed = _PAUSE_TIME.sub("", notes)  # "before the ceasefire took effect at noon" dates the pause
         hours = (_clock_hours(timed) or _part_of_day(timed)) if not widen else None
         if hours is not None:
+            zone = _clock_zone(timed) or zone
             midnight = datetime.combine(day, time(), zone)
             begin, finish = (midnight + timedelta(hours=h) for h in hours)
             precision = "exact" if hours[1] - hours[0] <= 1 else "part_of_day"
@@ -254,6 +255,20 @@ def _clock_hours(notes: str) -> tuple[float, float] | None:
     hour, minute = clocks.pop()
     at = hour + minute / 60
     return max(at - 0.5, 0.0), min(at + 0.5, 24.0)
+
+
+# "at around 13:30 (Moscow time)": a zone the notes give with their clock, not the place's.
+_ZONE_AFTER_CLOCK = re.compile(
+    r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\s*\(?\s*(Moscow|Kyiv|Kiev|MSK|UTC|GMT)\b", re.IGNORECASE
+)
+_ZONES = {"moscow": "Europe/Moscow", "msk": "Europe/Moscow", "kyiv": "Europe/Kyiv", "kiev": "Europe/Kyiv"}
+
+
+def _clock_zone(notes: str) -> ZoneInfo | None:
+    match = _ZONE_AFTER_CLOCK.search(notes)
+    if match is None:
+        return None
+    return ZoneInfo(_ZONES.get(match.group(1).lower(), "UTC"))
 
 
 def _part_of_day(notes: str) -> tuple[float, float] | None:

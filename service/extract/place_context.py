@@ -15,6 +15,7 @@ __all__ = [
     "CAPITALISED_RE",
     "DISTRICT_WORDS",
     "GOVERNMENT_ACT",
+    "MEDIA_FOLLOWERS",
     "NOT_PLACE_FOLLOWERS",
     "PIPELINE_AFTER",
     "PLURAL_REGION_WORDS",
@@ -61,6 +62,11 @@ NOT_PLACE_FOLLOWERS = frozenset(
 )
 #: "on Nagornaya and Lesnaya streets": the first of two streets named together.
 STREETS_AFTER = re.compile(r"\s+and\s+[A-Z][\w'’-]*\s+(?:streets|avenues|lanes)\b")
+#: "By Dnipro Wire's count", "the Kyiv Independent": an outlet named after its city.
+MEDIA_FOLLOWERS = frozenset(
+    {"wire", "times", "post", "news", "herald", "tribune", "gazette", "ledger", "journal", "telegraph"}
+    | {"independent", "pravda", "inform", "insider", "observer", "chronicle", "weekly", "daily", "express"}
+)
 #: "the Druzhba main oil pipeline": a pipeline bearing a town's name runs far from that town.
 PIPELINE_AFTER = re.compile(
     r"\s+(?:main\s+|trunk\s+|export\s+)?(?:(?:crude\s+)?oil\s+|gas\s+|product\s+)?pipelines?\b", re.I

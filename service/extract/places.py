@@ -182,6 +182,8 @@ class Gazetteer(IndexLookups):
                 return None  # "07:00 Moscow time" names a clock, not a place
             if follower is not None and follower.word in ctx.NOT_PLACE_FOLLOWERS:
                 return None  # "the Kakhovka reservoir", "the North group of forces"
+            if follower is not None and follower.capitalised and follower.word in ctx.MEDIA_FOLLOWERS:
+                return None  # "Dnipro Wire", "the Kyiv Independent"
             if ctx.STREETS_AFTER.match(text, last.end) or ctx.PIPELINE_AFTER.match(text, last.end):
                 return None
             if (

@@ -75,8 +75,28 @@ _LINE_BREAK = re.compile(r"\n[ \t]*(?:\n\s*|(?=[-–•*·][ \t]))")
 _ANY_BREAK = re.compile(f"(?P<line>{_LINE_BREAK.pattern})|{_BOUNDARY.pattern}")
 
 
+# The fields of an incident record: "Date/time: 19 April 2025, 16:40 UTC. Location: Dniprovskyi
+# district, Kherson city. Type: artillery shelling. Harm: 1 man injured. Attribution: Russian
+# armed forces." One event told field by field; its context, sources and verdicts are not fields of it.
+_RECORD_FIELD = re.compile(
+    r"(?i:date/time|date\s+and\s+time|date|time|location|place|type|means|weapons?|munitions?|effects?|harm"
+    r"|damage|casualties|attribution|perpetrator|targets?|object|facility|event|incident)\s*:\s"
+)
+
+
+def _join_records(text: str, spans: list[Span]) -> list[Span]:
+    joined: list[Span] = []
+    for span in spans:
+        if joined and _RECORD_FIELD.match(text, span[0]) and _RECORD_FIELD.match(text, joined[-1][0]):
+            joined[-1] = (joined[-1][0], span[1])
+        else:
+            joined.append(span)
+    return joined
+
+
 def split_sentences(text: str) -> list[Span]:
-    """Sentence spans of ``text``, whitespace trimmed, in order."""
+    """Sentence spans of ``text``, whitespace trimmed, in order; an incident record's fields
+    ("Date/time: ... Location: ... Type: ...") are one sentence."""
     spans: list[Span] = []
     start = 0
     breaks = _ANY_BREAK if "\n" in text else _BOUNDARY
@@ -93,7 +113,7 @@ def split_sentences(text: str) -> list[Span]:
     tail = _trimmed(text, start, len(text))
     if tail:
         spans.append(tail)
-    return spans
+    return _join_records(text, spans) if ":" in text else spans
 
 
 def split_clauses(text: str, start: int = 0, end: int | None = None) -> list[Span]:

@@ -182,3 +182,23 @@ def test_unreadable_date_gives_nothing(extractor: Extractor) -> None:
     assert read(extractor, row(event_date="sometime")) == []
     (found,) = read(extractor, row(event_date="05 July 2025"))
     assert found.occurred_start == datetime(2025, 7, 4, 21, tzinfo=UTC)
+
+
+def test_a_clock_the_notes_give_in_moscow_time_is_read_in_moscow_time(extractor: Extractor) -> None:
+    occupied = row(
+        admin1="Zaporizhia",
+        admin2="Vasylivskyi",
+        location="Enerhodar",
+        latitude="47.4989",
+        longitude="34.6558",
+        event_date="2026-02-04",
+        notes="On 4 February 2026, at around 13:30 (Moscow time), Ukrainian forces struck a car park in Enerhodar.",
+    )
+    (found,) = read(extractor, occupied)
+    assert found.occurred_start == datetime(2026, 2, 4, 10, tzinfo=UTC)  # 13:00 in Moscow
+    # Near miss: a clock with no zone is the place's own (Kyiv, UTC+2 in February).
+    occupied["notes"] = (
+        "On 4 February 2026, at around 13:30, Ukrainian forces struck a car park in Enerhodar."
+    )
+    (found,) = read(extractor, occupied)
+    assert found.occurred_start == datetime(2026, 2, 4, 11, tzinfo=UTC)

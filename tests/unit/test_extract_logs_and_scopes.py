@@ -10,7 +10,7 @@ out; an attack told already by its place ("hours after the Kushuhum strike"); a 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -296,3 +296,39 @@ def test_a_birth_year_does_not_make_an_attack_historical(extractor: Extractor) -
     # Near miss: an attack told with a past year is history.
     text = "A drone dropped an explosive device on a house in Maslova Pristan in 2024."
     assert read(extractor, text, voice="RU", published=datetime(2026, 7, 5, 10, tzinfo=MOSCOW)) == []
+
+
+# --- incident records told field by field; outlets named after their city ----------------------
+
+RECORD = (
+    "Date/time: 19 April 2025, 16:40 UTC (19:40 local). Location: Dniprovskyi district, Kherson city, "
+    "Kherson oblast. Type: artillery shelling. Harm: 1 man (58) injured; 1 house damaged.\n\n"
+    "Attribution: Russian armed forces. Context: during the Easter truce (15:00 UTC on 19 April to "
+    "21:00 UTC on 20 April). Verification: confirmed."
+)
+
+
+def test_an_incident_record_is_read_as_one_event_field_by_field(extractor: Extractor) -> None:
+    found = read(
+        extractor, RECORD, title="CHM-2025-0419-KHE-01", published=datetime(2025, 4, 22, 15, tzinfo=KYIV)
+    )
+    assert [(o.actor, o.place_code, o.targets) for o in found] == [("RU", "UA-65", ("residential",))]
+    assert (found[0].place_name or "").startswith("Dniprovskyi district")
+    assert found[0].occurred_start == datetime(2025, 4, 19, 16, 30, tzinfo=UTC)
+
+
+def test_near_miss_a_records_context_is_no_field_of_the_event(extractor: Extractor) -> None:
+    found = read(
+        extractor, RECORD, title="CHM-2025-0419-KHE-01", published=datetime(2025, 4, 22, 15, tzinfo=KYIV)
+    )
+    # the truce's hours in its context are not the shelling's, nor part of its quote
+    assert "Attribution: Russian armed forces." in found[0].quote
+    assert "Context" not in found[0].quote
+
+
+def test_an_outlet_named_after_its_city_is_no_place(extractor: Extractor) -> None:
+    text = "By Dnipro Wire's count, Russian drones hit a substation in Sumy on Feb 3."
+    assert places(read(extractor, text, published=datetime(2026, 2, 9, 11, tzinfo=KYIV))) == ["Sumy"]
+    # Near miss: the city itself, struck, is a place.
+    text = "Russian drones hit a substation in Dnipro on Feb 3, Sumy officials said."
+    assert places(read(extractor, text, published=datetime(2026, 2, 9, 11, tzinfo=KYIV))) == ["Dnipro"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "AUTHORITY_AFTER",
     "CAPITALISED_RE",
     "DISTRICT_WORDS",
     "GOVERNMENT_ACT",
@@ -66,6 +67,12 @@ STREETS_AFTER = re.compile(r"\s+and\s+[A-Z][\w'’-]*\s+(?:streets|avenues|lanes
 MEDIA_FOLLOWERS = frozenset(
     {"wire", "times", "post", "news", "herald", "tribune", "gazette", "ledger", "journal", "telegraph"}
     | {"independent", "pravda", "inform", "insider", "observer", "chronicle", "weekly", "daily", "express"}
+)
+#: "Kharkiv RMA: At 13:00 the occupiers shelled Kupiansk": the region's military administration
+#: speaking, not the place it is named after.
+AUTHORITY_AFTER = re.compile(
+    r"\s+(?:(?:RMA|OVA|MVA|ODA|RVA|CMA)\b|(?i:(?:regional|city|oblast|district)\s+(?:military\s+|state\s+)?"
+    r"administration\s*:))"
 )
 #: "the Druzhba main oil pipeline": a pipeline bearing a town's name runs far from that town.
 PIPELINE_AFTER = re.compile(

@@ -116,8 +116,10 @@ class Gazetteer(IndexLookups):
         for raw in raws:
             if raw.place is None:
                 continue
-            government = False
-            if raw.place.kind == "country" or (raw.candidates and raw.candidates[0] in self._capitals):
+            government = ctx.AUTHORITY_AFTER.match(text, raw.end) is not None
+            if not government and (
+                raw.place.kind == "country" or (raw.candidates and raw.candidates[0] in self._capitals)
+            ):
                 government = ctx.looks_like_government(text, raw.start, raw.end)
             mentions.append(
                 PlaceMention(text[raw.start : raw.end], raw.start, raw.end, raw.place, government)

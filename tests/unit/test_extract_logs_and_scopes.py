@@ -332,3 +332,14 @@ def test_an_outlet_named_after_its_city_is_no_place(extractor: Extractor) -> Non
     # Near miss: the city itself, struck, is a place.
     text = "Russian drones hit a substation in Dnipro on Feb 3, Sumy officials said."
     assert places(read(extractor, text, published=datetime(2026, 2, 9, 11, tzinfo=KYIV))) == ["Dnipro"]
+
+
+def test_a_military_administration_named_after_its_city_is_the_speaker(extractor: Extractor) -> None:
+    text = "Kharkiv RMA: At 13:00 the occupiers shelled Kupiansk with artillery. Two private houses were damaged."
+    assert places(read(extractor, text, voice="UA", published=datetime(2025, 4, 20, 19, tzinfo=KYIV))) == [
+        "Kupiansk"
+    ]
+    # Near miss: the administration's building, hit, is in its city.
+    text = "A missile hit the Kharkiv regional administration building at 08:00."
+    found = read(extractor, text, voice="UA", published=datetime(2025, 4, 20, 19, tzinfo=KYIV))
+    assert [o.place_code for o in found] == ["UA-63"]

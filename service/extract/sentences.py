@@ -82,12 +82,22 @@ _RECORD_FIELD = re.compile(
     r"(?i:date/time|date\s+and\s+time|date|time|location|place|type|means|weapons?|munitions?|effects?|harm"
     r"|damage|casualties|attribution|perpetrator|targets?|object|facility|event|incident)\s*:\s"
 )
+# Who is blamed is a field; its sources and who denies it ("(Ukrainian officials; the Russian
+# defence ministry denies)") are said of the record, not in it.
+_ATTRIBUTION = re.compile(r"(?i:attribution|perpetrator)\s*:\s[^(;]*")
 
 
 def _join_records(text: str, spans: list[Span]) -> list[Span]:
     joined: list[Span] = []
     for span in spans:
         if joined and _RECORD_FIELD.match(text, span[0]) and _RECORD_FIELD.match(text, joined[-1][0]):
+            blamed = _ATTRIBUTION.match(text, span[0], span[1])
+            if blamed is not None and blamed.end() < span[1]:
+                joined[-1] = (joined[-1][0], blamed.end())
+                rest = _trimmed(text, blamed.end(), span[1])
+                if rest:
+                    joined.append(rest)
+                continue
             joined[-1] = (joined[-1][0], span[1])
         else:
             joined.append(span)

@@ -43,6 +43,8 @@ _STRONG_VERB = (
     # "dropped an explosive device from a drone onto", "a drone dropped a grenade on"
     r"|drop(?:ped|s|ping)?\s+(?:[\w-]+\s+){0,4}?(?:explosives?|explosive devices?|grenades?|munitions?"
     r"|bombs?|ammunition|shells?|mines?)"
+    # "Type: munition dropped from a drone on a bus stop"
+    r"|(?:explosives?|explosive devices?|grenades?|munitions?|ammunition)\s+(?:(?:was|were)\s+)?dropped"
 )
 # Verbs that report an attack only with a weapon, force or target in the clause
 # ("power imports hit a record" is no attack; "a drone hit a substation" is).
@@ -358,7 +360,9 @@ _TARGETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|refiner(?:y|ies)|oil (?:\w+ )?(?:depots?|terminals?|facilit\w+|storage|pumping|platforms?|"
             r"pipelines?|installations?|refiner(?:y|ies))|fuel (?:depots?|storage|facilit\w+|terminals?|"
             r"infrastructure)|pumping stations?|petroleum|energy (?:company|companies)"
-            r"|tank farms?|fuel tanks?|oil tanks?)\b",
+            r"|tank farms?|fuel tanks?|oil tanks?"
+            # "a pylon of the 330 kV Ferosplavna-1 overhead line"
+            r"|pylons?|(?:overhead|transmission|high-voltage)\s+(?:power\s+)?lines?|\d+\s*kv\s+(?:[\w-]+\s+){0,2}?lines?)\b",
         ),
         (
             "port",
@@ -422,7 +426,7 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
     for category, words in {
         "energy": "power electricity electric electrical energy heat heating thermal nuclear hydroelectric "
         "hydropower hydro solar wind ga coal substation transformer grid tpp chp hpp npp cpp combined boiler "
-        "generating refinery refinerie oil fuel pumping petroleum tank",
+        "generating refinery refinerie oil fuel pumping petroleum tank pylon overhead transmission high-voltage kv",
         "port": "port seaport harbour harbor berth dock quay pier grain oil tanker cargo vessel shipyard",
         "medical": "hospital clinic ambulance medical maternity polyclinic health",
         "education": "school university universitie kindergarten college lyceum campu educational nursery",

@@ -260,9 +260,10 @@ _SPEECH_AFTER = re.compile(
 
 # Where a clause ends, for judging which verb a time expression belongs to.
 _CLAUSE_EDGE = re.compile(r"[,;:()]|\b(?:and|but|that|when|which|after|before|while|as|until|since)\b", re.I)
-# Verbs of the aftermath: repairs, restored supplies, fires put out, roads reopened.
+# Verbs of the aftermath: repairs, restored supplies, fires put out, roads reopened ("for repairs",
+# a noun, is what a pause was for).
 _AFTERMATH = re.compile(
-    r"\b(?:restor(?:ed|es|ing)|repair(?:ed|s|ing)|resum(?:ed|es|ing)|reopen(?:ed|s|ing)|reconnect(?:ed|s|ing)"
+    r"\b(?:restor(?:ed|es|ing)|repair(?:ed|ing)|resum(?:ed|es|ing)|reopen(?:ed|s|ing)|reconnect(?:ed|s|ing)"
     r"|return(?:ed|s|ing)(?!\s+fire)|(?:was|were|is|are|came|comes|be|been)\s+back|extinguish(?:ed|es|ing)"
     r"|put out"
     r"|cleared|lifted|rebuilt|recover(?:ed|s|ing)|re-?established|switched back)\b",

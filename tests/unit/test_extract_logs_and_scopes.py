@@ -322,8 +322,22 @@ def test_near_miss_a_records_context_is_no_field_of_the_event(extractor: Extract
         extractor, RECORD, title="CHM-2025-0419-KHE-01", published=datetime(2025, 4, 22, 15, tzinfo=KYIV)
     )
     # the truce's hours in its context are not the shelling's, nor part of its quote
-    assert "Attribution: Russian armed forces." in found[0].quote
+    assert found[0].quote.startswith("Date/time:")
     assert "Context" not in found[0].quote
+
+
+def test_who_denies_a_records_attribution_does_not_unsay_the_record(extractor: Extractor) -> None:
+    text = (
+        "Incident GHM-2026-0141. Date/time: 1 February 2026, 01:10 UTC (03:10 Kyiv). Location: Chuhuiv "
+        "district, Kharkiv oblast. Object: 110 kV substation. Means: Shahed-type drone, one hit. Effect: "
+        "transformer damaged. Attribution: Russian armed forces (Ukrainian officials; the Russian defence "
+        "ministry denies). Status: verified."
+    )
+    found = read(extractor, text, published=datetime(2026, 2, 2, 12, tzinfo=KYIV))
+    assert [(o.actor, o.voice, o.targets) for o in found] == [("RU", "independent", ("energy",))]
+    assert found[0].occurred_start == datetime(2026, 2, 1, 1, 0, tzinfo=UTC)
+    # the ministry's denial is kept as a denial of its own
+    assert ("RU", "RU", True) in who_says_what(extractor, text)
 
 
 def test_an_outlet_named_after_its_city_is_no_place(extractor: Extractor) -> None:
@@ -343,3 +357,33 @@ def test_a_military_administration_named_after_its_city_is_the_speaker(extractor
     text = "A missile hit the Kharkiv regional administration building at 08:00."
     found = read(extractor, text, voice="UA", published=datetime(2025, 4, 20, 19, tzinfo=KYIV))
     assert [o.place_code for o in found] == ["UA-63"]
+
+
+def test_a_pylon_of_a_power_line_is_energy_and_a_pause_for_repairs_no_aftermath(extractor: Extractor) -> None:
+    text = (
+        "Today, 4 February, at 14:05, during the local ceasefire agreed for repairs, a Russian drone struck a "
+        "pylon of the 330 kV Ferosplavna-1 overhead line near Chervonohryhorivka."
+    )
+    found = read(extractor, text, voice="UA", published=datetime(2026, 2, 4, 16, 40, tzinfo=KYIV))
+    assert [o.targets for o in found] == [("energy",)]
+    assert found[0].occurred_start == datetime(2026, 2, 4, 13, 55, tzinfo=KYIV)
+    # Near miss: power restored after repairs dates the repair, not the strike.
+    text = "A Russian drone struck a pylon near Chervonohryhorivka; power was restored at 18:30 after crews repaired it."
+    found = read(extractor, text, voice="UA", published=datetime(2026, 2, 4, 20, 40, tzinfo=KYIV))
+    assert found[0].precision != "exact"
+
+
+def test_a_records_attribution_names_the_attacker_and_its_type_may_be_passive(extractor: Extractor) -> None:
+    text = (
+        "Date/time: 20 April 2025, 12:00 UTC (15:00 local). Location: Horlivka, Donetsk oblast. Type: "
+        "munition dropped from a drone on a bus stop. Harm: 1 woman injured.\n\n"
+        "Attribution: the Russian-installed city authorities blamed Ukrainian forces; the monitor could not "
+        "verify the direction of fire."
+    )
+    found = read(extractor, text, published=datetime(2025, 4, 23, 12, tzinfo=KYIV))
+    assert [(o.actor, o.place_name, o.targets) for o in found] == [("UA", "Horlivka", ("transport",))]
+    # Near miss: a munition that was not dropped, only found, is no attack.
+    text = text.replace(
+        "munition dropped from a drone on a bus stop", "unexploded munition found near a bus stop"
+    )
+    assert read(extractor, text, published=datetime(2025, 4, 23, 12, tzinfo=KYIV)) == []

@@ -88,7 +88,7 @@ from service.extract.vocabulary import (
     is_summary,
     targets_of,
 )
-from service.extract.when import TimeSpan, default_span, resolve_time
+from service.extract.when import TimeSpan, date_after, default_span, resolve_time
 from service.records import Observation, ReportInput
 
 __all__ = ["NewsExtractor"]
@@ -360,7 +360,11 @@ class NewsExtractor:
         whole = list(targets_of(target_text))
         own_targets = targets_before_each(unspoken, affirmative, [p.start - start for p, _ in places])
         for number, (place, proximity) in enumerate(located):
-            span, explicit_time = self._time(ctx, sentence, [(place, proximity)] if place else [], anchor)
+            # in a list of places each given its own day ("Afipsky on Feb 3, Shebekino on Feb 4"), its own
+            listed = date_after(sentence, place.end - start) if place and len(located) > 1 else None
+            span, explicit_time = self._time(
+                ctx, sentence, [(place, proximity)] if place else [], anchor if listed is None else listed
+            )
             historical = span.historical or is_historical(sentence, ctx.published.year)
             drafts.append(
                 Draft(

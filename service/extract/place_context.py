@@ -169,7 +169,9 @@ _PLACE_FOLLOWERS = frozenset(
 )
 
 _GOVERNMENT_FOLLOWERS = re.compile(
-    r"^\s+(?:regime|government|authorities|leadership|officials?|administration's|"
+    # "Moscow, for its part, accused Kyiv of ..."
+    r"^(?:,\s+(?:for\s+its\s+part|in\s+turn|meanwhile|however|though|too|in\s+response)\s*,)?"
+    r"\s+(?:regime|government|authorities|leadership|officials?|administration's|"
     r"(?:has\s+|have\s+|had\s+|would\s+|will\s+|did\s+|does\s+|is\s+|was\s+|also\s+)?"
     r"(?:said|says|say|claimed|claims|accused|accuses|denied|denies|insisted|insists|pledged|"
     r"declared|announced|rejected|rejects|blamed|blames|warned|warns|agreed|agrees|refused|"

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from service.extract.when_grammar import Expression, parse_expressions
 from service.extract.when_resolve import Resolver
 
-__all__ = ["TimeMention", "TimeSpan", "default_span", "find_times", "resolve_time"]
+__all__ = ["TimeMention", "TimeSpan", "date_after", "default_span", "find_times", "resolve_time"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +197,20 @@ def resolve_time(
 _NOUN_BEFORE = re.compile(
     r"\b(?:attacks?|strikes?|shelling|bombardments?|bombing|raids?)\s+(?:(?:on|of)\s+)?$", re.IGNORECASE
 )
+
+
+# A day or a clock given right after a place in a list: "the Afipsky refinery on Feb 3, a substation
+# in Shebekino on Feb 4", "Chuhuiv district (1 Feb, 01:10 UTC), Myrhorod district (3 Feb, ...)".
+_LISTED_DATE = re.compile(
+    r"(?:\s+[a-z][\w-]*){0,2}[\s,(]{1,3}(?:on\s+|at\s+)?(?:\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|\d{1,2}:\d{2}\b)"
+)
+
+
+def date_after(sentence: str, offset: int) -> int | None:
+    """Where a day or clock given right after ``offset`` (a place's end) starts, if one is."""
+    match = _LISTED_DATE.match(sentence, offset)
+    return match.end() - 1 if match else None
 
 
 def _distance(mention: TimeMention, anchor: int) -> int:

@@ -387,3 +387,17 @@ def test_a_records_attribution_names_the_attacker_and_its_type_may_be_passive(ex
         "munition dropped from a drone on a bus stop", "unexploded munition found near a bus stop"
     )
     assert read(extractor, text, published=datetime(2025, 4, 23, 12, tzinfo=KYIV)) == []
+
+
+def test_each_place_of_a_list_takes_the_day_given_with_it(extractor: Extractor) -> None:
+    text = (
+        "Moscow, for its part, accused Kyiv of attacking the Afipsky refinery on Feb 3, a substation in "
+        "Shebekino on Feb 4 and an oil depot in Klintsy on Feb 5."
+    )
+    found = read(extractor, text, published=datetime(2026, 2, 9, 11, tzinfo=KYIV))
+    days = {o.place_name: o.occurred_start.astimezone(MOSCOW).day for o in found}
+    assert days == {"Afipsky": 3, "Shebekino": 4, "Klintsy": 5}
+    # Near miss: places listed with one day between them all share it.
+    text = "Ukrainian drones attacked the Afipsky refinery and a substation in Shebekino on Feb 3."
+    found = read(extractor, text, published=datetime(2026, 2, 9, 11, tzinfo=KYIV))
+    assert {o.occurred_start.astimezone(MOSCOW).day for o in found} == {3}

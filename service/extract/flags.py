@@ -221,6 +221,8 @@ _DENIAL = re.compile(
     # ("the destruction of the station by the Kyiv regime is a provocation" accuses instead).
     r"|\b(?:statements?|claims?|reports?|allegations?|accusations?|assertions?|information|videos?|footage"
     r"|stories|story|publications?|news)\b[^.;]{0,200}?\b(?P<copula>is|are|was|were)\s+"
+    # "... were called 'a provocation aimed at ...'"
+    r"(?:(?:called|described\s+as|dismissed\s+as|branded(?:\s+as)?)\s+[\"“]?)?"
     r"(?:(?:a|an|another|pure|nothing\s+but|yet\s+another|outright|blatant|deliberate|crude|staged"
     r"|planned)\s+)*"
     r"(?:provocations?|fabrications?|fakes?|fake|lies|lie|hoax|disinformation"
@@ -324,7 +326,9 @@ def denial_scopes(text: str) -> list[tuple[int, int]]:
 _MODAL = re.compile(
     r"\b(?i:will|would|could|might|shall|can|threaten\w*|plan(?:s|ned|ning)? to|intend\w*|vow\w*"
     r"|pretexts?\s+for|justif(?:y|ies|ied|ying|ication)|excuses?\s+for|grounds\s+for|cover\s+for"
-    r"|warn(?:s|ed)? (?:that|of)|promis\w*|ready to|prepared to|if|unless|should|likely to"
+    r"|warn(?:s|ed|ing)? (?:that|of)|promis\w*|ready to|prepared to|if|unless|should|likely to"
+    # "warning of a possible massive missile strike": what may come
+    r"|possible|potential|expected|imminent"
     r"|reserv(?:e|es|ed|ing) the right)\b|\bmay\b"
 )
 _FUTURE_AFTER = re.compile(r"\b(?:will|would|shall)\s+(?:continue|go on|resume|follow|be carried out)\b", _I)

@@ -108,6 +108,10 @@ _BY_AGENT = re.compile(
     r"|delivered|dropped|damaged|destroyed)\s+by\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+_CLAIMANT_BY = re.compile(
+    r"\b(?:statements?|claims?|allegations?|accusations?|assertions?|reports?)\s+(?:made\s+)?by\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _WEAPON_BLOCKING_PREPOSITION = re.compile(
     r"\b(?:against|towards?|to)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE
 )
@@ -323,6 +327,8 @@ class PartyLexicon:
 
     def _is_agent(self, text: str, mention: Mention) -> bool:
         before = text[max(mention.start - 30, 0) : mention.start]
+        if _CLAIMANT_BY.search(before):
+            return False  # "statements by the Kiev regime about a drone attack": who claims, not who attacked
         after = text[mention.end : mention.end + 60]
         if mention.kind == "capital":
             if not mention.government:

@@ -401,3 +401,24 @@ def test_each_place_of_a_list_takes_the_day_given_with_it(extractor: Extractor) 
     text = "Ukrainian drones attacked the Afipsky refinery and a substation in Shebekino on Feb 3."
     found = read(extractor, text, published=datetime(2026, 2, 9, 11, tzinfo=KYIV))
     assert {o.occurred_start.astimezone(MOSCOW).day for o in found} == {3}
+
+
+def test_statements_by_one_side_called_a_provocation_accuse_the_other(extractor: Extractor) -> None:
+    text = (
+        "Statements by the Kiev regime about a drone attack on a substation in the Chuguev district on the "
+        'night of 1 February were called "a provocation".'
+    )
+    said = who_says_what(extractor, text, "RU")
+    assert ("RU", "RU", True) in said  # the ministry denies
+    assert all(actor == "RU" for actor, _, _ in said)  # the Kiev regime claims; it is not the attacker
+    # Near miss: an attack launched by a side, called what it is, is that side's.
+    text = "A drone launched by the Kiev regime struck a substation in Belgorod on the night of 1 February."
+    assert [actor for actor, _, _ in who_says_what(extractor, text, "RU")] == ["UA"]
+
+
+def test_a_warning_of_a_possible_strike_reports_none(extractor: Extractor) -> None:
+    text = "Ukrainian officials are warning of a possible massive missile strike on the grid as early as tonight."
+    assert read(extractor, text, published=datetime(2026, 2, 7, 21, tzinfo=KYIV)) == []
+    # Near miss: a warning given after a strike does not unsay the strike.
+    text = "A missile struck a substation in Kyiv tonight, officials said, warning of more attacks."
+    assert places(read(extractor, text, published=datetime(2026, 2, 7, 23, tzinfo=KYIV))) == ["Kyiv"]

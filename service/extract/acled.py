@@ -242,6 +242,9 @@ _ANY_CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])")
 _PAUSE_TIME = re.compile(
     r"\b(?:took\s+effect|came\s+into\s+(?:force|effect)|began|begins|started|starts|ended|ends|expired|expires"
     r"|ran\s+out|runs\s+out|had\s+run\s+out|lapsed)\s+at\s+(?:around\s+|about\s+)?"
+    r"(?:noon|midday|midnight|(?:[01]?\d|2[0-3])[:.][0-5]\d)\b"
+    # "during the Easter truce declared by Russia from 18:00"
+    r"|\b(?:truce|ceasefire|pause|moratorium|halt)\b[^.;]{0,60}?\b(?:from|until|till)\s+(?:around\s+|about\s+)?"
     r"(?:noon|midday|midnight|(?:[01]?\d|2[0-3])[:.][0-5]\d)\b",
     re.IGNORECASE,
 )

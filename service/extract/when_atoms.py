@@ -50,7 +50,8 @@ class Clock:
 class Day:
     """A calendar day, named or counted."""
 
-    #: ``weekday``, ``date``, ``offset`` (days from publication) or ``context`` (the day last named).
+    #: ``weekday``, ``date``, ``offset`` (days from publication), ``context`` (the day last named)
+    #: or ``easter`` (``mode`` says which).
     how: str
     weekday: int = 0
     year: int | None = None
@@ -162,7 +163,31 @@ def _atom(m: re.Match[str]) -> Atom | None:
         return _part(groups)
     if groups["pday"] is not None:
         return _counted_day(groups["pday"].lower())
+    if groups["holiday"] is not None:
+        return _holiday(groups["holiday"], groups["hrite"])
     return _period(groups)
+
+
+#: Named days of a fixed date: (month, day).
+_FIXED_DAYS = {
+    "victory day": (5, 9),
+    "christmas eve": (12, 24),
+    "christmas": (12, 25),
+    "christmas day": (12, 25),
+}
+
+
+def _holiday(name: str, rite: str | None) -> Day | None:
+    """ "Easter Sunday" (the Orthodox date unless "Western"), "Orthodox Christmas" (7 January), "Victory Day"."""
+    words = " ".join(name.lower().split())
+    rite_word = (rite or "").lower()
+    words = words.removeprefix(f"{rite_word} ") if rite_word else words
+    if words.startswith("easter"):
+        return Day("easter", mode="western" if rite_word in ("western", "catholic") else "orthodox")
+    if rite_word == "orthodox" and words.startswith("christmas"):
+        return Day("date", month=1, day=6 if words.endswith("eve") else 7)
+    month, day = _FIXED_DAYS.get(words, (0, 0))
+    return Day("date", month=month, day=day) if month else None
 
 
 def _clock(groups: dict[str, str | None]) -> Clock | None:

@@ -159,6 +159,13 @@ _RELATIVE = (
     r"|the\s+(?:day|night|week|month|evening|morning)\s+(?P<reldir2>after|before|earlier|later)"
     r"|the\s+(?:previous|next|following|preceding)\s+(?P<relnext>day|night|morning|evening|week)))\b"
 )
+# Named days: "on Easter Sunday", "Orthodox Christmas", "on Victory Day". Easter is the
+# Orthodox one unless the words say otherwise: the truces these reports tell of are named after it.
+_HOLIDAY = (
+    r"(?P<hpre>(?i:(?:on|since|until|till|by|before|after|from)\s+))?"
+    r"(?P<holiday>(?:(?P<hrite>Orthodox|Western|Catholic)\s+)?(?:Easter(?:\s+Sunday|\s+Day)?"
+    r"|Christmas(?:\s+Day|\s+Eve)?)|Victory\s+Day)\b(?!\s+(?:truce|ceasefire|parade|celebrations?|holiday))"
+)
 # Parts of the day: "on the morning", "this evening", the "morning" of "Sunday morning".
 _PART = (
     r"(?P<ppre>(?i:(?:(?:early|late|later|earlier)\s+)?(?:this|that|in\s+the|on\s+the|during\s+the|the"
@@ -178,7 +185,7 @@ WEEKDAY_FORMS = _forms(_WEEKDAY)
 MONTH_FORMS = _forms(_MDY, _MONTH_SPAN)
 #: Tried where the trigger is any other word; a clock comes first so that "shortly
 #: after 13:00" is a clock, not "shortly after" an unnamed event.
-WORD_FORMS = _forms(_CLOCK, _SEASON, _NIGHT, _COUNTED_DAY, _CALENDAR, _PAST, _AGO, _RELATIVE, _PART)
+WORD_FORMS = _forms(_CLOCK, _SEASON, _NIGHT, _COUNTED_DAY, _CALENDAR, _PAST, _AGO, _RELATIVE, _PART, _HOLIDAY)
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -189,7 +196,7 @@ _KEYWORDS = _word_set(
     "overnight night morning afternoon evening dawn daybreak sunrise predawn hours today yesterday "
     "tomorrow tonight day days week weeks weekend month months year years minutes winter spring "
     "summer autumn ago after before earlier later into midnight noon midday previous next following "
-    "preceding recent moments shortly soon afterwards"
+    "preceding recent moments shortly soon afterwards easter christmas victory"
 )
 #: Capitalised weekday names, as the trigger regex reports them.
 WEEKDAY_NAMES = frozenset(w.capitalize() for w in WEEKDAYS)
@@ -241,5 +248,5 @@ OPENERS = _word_set(
     "shortly just soon sometime nearly almost circa and late early later earlier on last next this "
     "past of the in during throughout mid over for within less more barely only that yesterday "
     "tomorrow today a an one two three four five six seven eight nine ten eleven twelve few several "
-    "couple pre same through"
+    "couple pre same through orthodox western catholic"
 )

@@ -14,6 +14,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dateutil.easter import EASTER_ORTHODOX, EASTER_WESTERN, easter
+
 from service.extract.when_atoms import Clock, Day, Part, Period
 from service.extract.when_grammar import Expression, Side
 
@@ -131,6 +133,13 @@ class Resolver:
             return self.context_day or today
         if day.how == "weekday":
             return self._weekday(day, after)
+        if day.how == "easter":
+            western = day.mode == "western"
+            # the latest Easter up to publication (a day's grace, as for dates)
+            sunday = easter(today.year, EASTER_WESTERN if western else EASTER_ORTHODOX)
+            if sunday <= today + timedelta(days=1):
+                return sunday
+            return easter(today.year - 1, EASTER_WESTERN if western else EASTER_ORTHODOX)
         if day.month == 0:
             return self._month_day(day.day, after)
         try:

@@ -202,3 +202,19 @@ def test_a_clock_the_notes_give_in_moscow_time_is_read_in_moscow_time(extractor:
     )
     (found,) = read(extractor, occupied)
     assert found.occurred_start == datetime(2026, 2, 4, 11, tzinfo=UTC)
+
+
+def test_the_hour_a_truce_was_declared_from_is_no_clock_of_the_event(extractor: Extractor) -> None:
+    notes = (
+        "On 19 April 2025, at around 19:40, Russian forces shelled the Dniprovskyi district of Kherson city, "
+        "injuring 1 civilian. The shelling occurred during the Easter truce declared by Russia from 18:00."
+    )
+    kherson = row(admin1="Kherson", admin2="Khersonskyi", location="Kherson", latitude="46.6354",
+                  longitude="32.6169", event_date="2025-04-19", notes=notes)  # fmt: skip
+    (found,) = read(extractor, kherson)
+    assert found.occurred_start == datetime(2025, 4, 19, 16, 10, tzinfo=UTC)  # 19:10 in Kherson (UTC+3)
+    # Near miss: two clocks of the event itself give no one time.
+    kherson["notes"] = notes.replace("The shelling occurred during the Easter truce declared by Russia from 18:00.",
+                                     "A second round of shelling followed at 21:15.")  # fmt: skip
+    (found,) = read(extractor, kherson)
+    assert found.precision == "day"

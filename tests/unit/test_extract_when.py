@@ -3,7 +3,7 @@ dates, ranges, relative and historical periods, across daylight-saving changes."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -611,3 +611,25 @@ def test_a_dotted_day_and_month_is_a_date(text: str, found: bool) -> None:
 def names_a_day(text: str) -> bool:
     """Whether ``text`` names a whole day (published Wednesday 2 April)."""
     return any(m.span.precision == "day" for m in find_times(text, published_at=WEDNESDAY_APRIL, tz=KYIV))
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "day"),
+    [
+        # Orthodox Easter: 20 April in 2025 (as the Western one that year), 12 April in 2026
+        ("A shell hit a house at 13:00 on Easter Sunday.", at(2025, 4, 23, 9), (2025, 4, 20)),
+        ("A shell hit a house on Easter.", at(2026, 5, 2, 9), (2026, 4, 12)),
+        ("A shell hit a house on Western Easter.", at(2026, 5, 2, 9), (2026, 4, 5)),
+        # the latest one up to publication
+        ("Drones struck Kherson on Victory Day.", at(2025, 5, 12, 9), (2025, 5, 9)),
+        ("Drones struck Kherson on Victory Day.", at(2025, 5, 2, 9), (2024, 5, 9)),
+        ("Shelling on Orthodox Christmas wounded two.", at(2025, 1, 9, 9), (2025, 1, 7)),
+    ],
+)
+def test_named_days(text: str, published: datetime, day: tuple[int, int, int]) -> None:
+    assert span_of(text, published).start.astimezone(KYIV).date() == date(*day)
+
+
+def test_near_miss_a_truce_named_after_a_day_dates_nothing() -> None:
+    for text in ("The Easter truce was broken.", "Shelling continued despite the Victory Day ceasefire."):
+        assert resolve_time(text, published_at=at(2025, 5, 12, 9), tz=KYIV) is None

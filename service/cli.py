@@ -263,7 +263,9 @@ def explain(state: _State, violation_id: str) -> None:
     """Show a violation: the commitment's terms, each citation, and why the rule matched."""
     from service.explain import explain_violation
 
-    with _runtime(state) as rt, rt.sessions() as session:
+    # Reads only: neither migrates nor brings the database in line with a configuration, which
+    # would retire every commitment a missing --config does not name.
+    with _runtime(state, migrate_first=False) as rt, rt.sessions() as session:
         click.echo(explain_violation(session, violation_id))
 
 

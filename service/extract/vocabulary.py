@@ -367,6 +367,7 @@ _TARGETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "port",
             r"\b(?:(?:sea)?ports?|harbou?rs?|berths?|docks?|quays?|piers?|grain terminals?|oil terminals?"
+            r"|mooring (?:dolphins?|points?)|(?:container|cargo|ferry|export|loading) terminals?"
             r"|tankers?|cargo ships?|vessels?|shipyards?)\b",
         ),
         (
@@ -427,7 +428,8 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
         "energy": "power electricity electric electrical energy heat heating thermal nuclear hydroelectric "
         "hydropower hydro solar wind ga coal substation transformer grid tpp chp hpp npp cpp combined boiler "
         "generating refinery refinerie oil fuel pumping petroleum tank pylon overhead transmission high-voltage kv",
-        "port": "port seaport harbour harbor berth dock quay pier grain oil tanker cargo vessel shipyard",
+        "port": "port seaport harbour harbor berth dock quay pier grain oil tanker cargo vessel shipyard mooring "
+        "container ferry export loading",
         "medical": "hospital clinic ambulance medical maternity polyclinic health",
         "education": "school university universitie kindergarten college lyceum campu educational nursery",
         "military": "military military-industrial landing frigate corvette submarine patrol position ammunition arm weapon airfield air barrack command "

@@ -56,6 +56,28 @@ def test_run_once_on_the_example_records_its_violations(fresh_database: str) -> 
         assert conn.execute("SELECT count(*) FROM alerts").fetchone() == (len(rows),)
 
 
+def test_explain_reads_a_violation_without_touching_the_configuration(fresh_database: str) -> None:
+    assert tracker("--config", str(EXAMPLE), "run", "--once", env=environment(fresh_database)).returncode == 0
+    with psycopg.connect(psycopg_dsn(fresh_database)) as conn:
+        row = conn.execute("SELECT violation_id FROM v_violations LIMIT 1").fetchone()
+    assert row is not None
+    # no --config: the commitments the example synced must not be retired by a read
+    shown = tracker("explain", str(row[0]), env=environment(fresh_database))
+    assert shown.returncode == 0, shown.stderr
+    assert f"Violation {row[0]}" in shown.stdout
+    with psycopg.connect(psycopg_dsn(fresh_database)) as conn:
+        assert conn.execute("SELECT count(*) FROM commitments WHERE retired_at IS NOT NULL").fetchone() == (
+            0,
+        )
+        assert conn.execute("SELECT count(*) FROM sources WHERE retired_at IS NOT NULL").fetchone() == (0,)
+    # Near miss: a command that acts on the configuration does sync it.
+    assert tracker("evaluate", env=environment(fresh_database)).returncode == 0
+    with psycopg.connect(psycopg_dsn(fresh_database)) as conn:
+        assert conn.execute("SELECT count(*) FROM commitments WHERE retired_at IS NOT NULL").fetchone() != (
+            0,
+        )
+
+
 def test_sql_command_runs_one_query(fresh_database: str) -> None:
     result = tracker("sql", "SELECT 40 + 2 AS answer", env=environment(fresh_database))
     assert result.returncode == 0, result.stderr

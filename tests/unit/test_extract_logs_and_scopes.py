@@ -422,3 +422,14 @@ def test_a_warning_of_a_possible_strike_reports_none(extractor: Extractor) -> No
     # Near miss: a warning given after a strike does not unsay the strike.
     text = "A missile struck a substation in Kyiv tonight, officials said, warning of more attacks."
     assert places(read(extractor, text, published=datetime(2026, 2, 7, 23, tzinfo=KYIV))) == ["Kyiv"]
+
+
+def test_a_terminal_of_a_port_and_its_mooring_are_port_targets(extractor: Extractor) -> None:
+    text = "On the 22nd Ukrainian sea drones damaged a mooring dolphin at the container terminal in Novorossiysk."
+    found = read(extractor, text, published=datetime(2025, 10, 27, 9, tzinfo=KYIV))
+    assert [o.targets for o in found] == [("port",)]
+    # Near miss: an airport's or a bus terminal is transport.
+    text = "On the 22nd Ukrainian drones damaged the bus terminal in Novorossiysk."
+    assert [o.targets for o in read(extractor, text, published=datetime(2025, 10, 27, 9, tzinfo=KYIV))] == [
+        ("transport",)
+    ]

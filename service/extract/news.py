@@ -39,18 +39,14 @@ from datetime import UTC, datetime
 
 from service.extract.flags import (
     commitment_spans,
-    correction_spans,
     denial_offset,
     denial_scopes,
-    earlier_attack_spans,
     is_habitual,
     is_historical,
     is_hypothetical,
     is_negated,
-    pause_area_spans,
     rates_false,
     states_claim,
-    unmentioned_spans,
 )
 from service.extract.incidents import Draft, anchor_denials, merge_or_append, to_observation
 from service.extract.news_actors import ActorReader, actor_segments, named_before_verb, nearest_agent
@@ -338,22 +334,7 @@ class NewsExtractor:
         else:
             clauses, hypothetical = unspoken, False
         target_text = blank(clauses, consequence_spans(clauses))
-        elsewhere = [
-            # the places a pause covers ("before the pledge not to strike ports in the Odesa
-            # region expired") and those of the attacks a retaliation answers
-            *commitment_spans(sentence),
-            *pause_area_spans(sentence),
-            *correction_spans(sentence),
-            *unmentioned_spans(sentence),
-            *hidden,
-        ]
-        # Where the lights went out ("leaving Odesa without power") and an attack told already
-        # ("hours after the Kushuhum strike") are where the attack was only when the sentence names
-        # no other place.
-        aside = [*consequence_spans(sentence), *earlier_attack_spans(sentence)]
-        places = self._places.sentence_places(
-            ctx, start, end, speakers, [*elsewhere, *aside]
-        ) or self._places.sentence_places(ctx, start, end, speakers, elsewhere)
+        places = self._places.attack_places(ctx, start, end, speakers, hidden)
         drafts = []
         located: list[tuple[PlaceMention | None, bool]] = list(places) or [(None, False)]
         anchor = affirmative[0][0] + affirmative[0][2] if affirmative else None

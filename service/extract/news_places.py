@@ -14,6 +14,13 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from service.extract.flags import (
+    commitment_spans,
+    correction_spans,
+    earlier_attack_spans,
+    pause_area_spans,
+    unmentioned_spans,
+)
 from service.extract.news_context import NewsContext
 from service.extract.parties import Speaker
 from service.extract.places import Gazetteer, Place, PlaceMention
@@ -102,6 +109,35 @@ class PlaceReader:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
+
+    def attack_places(
+        self,
+        ctx: NewsContext,
+        start: int,
+        end: int,
+        speakers: Sequence[Speaker],
+        hidden: Sequence[tuple[int, int]] = (),
+    ) -> list[tuple[PlaceMention, bool]]:
+        """The places of the attack a sentence tells, ``hidden`` being another attacker's clauses.
+
+        Never the places a pause covers ("before the pledge not to strike ports in the Odesa
+        region expired"), those of the attacks a retaliation answers, a corrected report's or
+        one a speaker "made no mention of". Where the lights went out ("leaving Odesa without
+        power") and an attack told already ("hours after the Kushuhum strike") only when the
+        sentence names no other place.
+        """
+        sentence = ctx.text[start:end]
+        elsewhere = [
+            *commitment_spans(sentence),
+            *pause_area_spans(sentence),
+            *correction_spans(sentence),
+            *unmentioned_spans(sentence),
+            *hidden,
+        ]
+        aside = [*consequence_spans(sentence), *earlier_attack_spans(sentence)]
+        return self.sentence_places(ctx, start, end, speakers, [*elsewhere, *aside]) or self.sentence_places(
+            ctx, start, end, speakers, elsewhere
+        )
 
     def sentence_places(
         self,

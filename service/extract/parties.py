@@ -316,6 +316,8 @@ class PartyLexicon:
                     accused_spans.append((np_start, np_end))
                     break
         for match in self._armed_of.finditer(text):
+            if _OWNER_OF.search(text, max(match.start() - 40, 0), match.start()):
+                continue  # "firing positions of the Armed Forces of Ukraine": what was struck
             found.append((match.start(), self._words[match.group("name")][0]))
         for mention in mentions if mentions is not None else self.mentions(text):
             if any(s <= mention.start < e for s, e in accused_spans):

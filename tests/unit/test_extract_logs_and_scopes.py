@@ -433,3 +433,16 @@ def test_a_terminal_of_a_port_and_its_mooring_are_port_targets(extractor: Extrac
     assert [o.targets for o in read(extractor, text, published=datetime(2025, 10, 27, 9, tzinfo=KYIV))] == [
         ("transport",)
     ]
+
+
+def test_positions_of_the_armed_forces_of_a_side_are_what_was_struck(extractor: Extractor) -> None:
+    text = (
+        "At 16:40 on 9 May units of the Sever group of forces delivered a mirror strike on firing positions "
+        "of the Armed Forces of Ukraine near Yunakivka in the Sumy region."
+    )
+    found = read(extractor, text, voice="RU", published=datetime(2025, 5, 10, 12, tzinfo=MOSCOW))
+    assert [(o.actor, o.place_name) for o in found] == [("RU", "Yunakivka")]
+    # Near miss: the Armed Forces of Ukraine as the subject are the attacker.
+    text = "At 16:40 on 9 May the Armed Forces of Ukraine shelled a substation in Tetkino, Kursk region."
+    found = read(extractor, text, voice="RU", published=datetime(2025, 5, 10, 12, tzinfo=MOSCOW))
+    assert [(o.actor, o.place_name) for o in found] == [("UA", "Tetkino")]

@@ -506,4 +506,10 @@ def targets_of(clause: str) -> tuple[str, ...]:
     if "port" not in found and _OIL_TERMINAL.search(clause):
         # An oil terminal is a port facility as much as an energy one.
         found.append("port")
+    if "transport" not in found and "traction" in words and _TRACTION.search(clause):
+        # A railway's traction substation powers its trains: transport as much as energy.
+        found.append("transport")
     return tuple(found)
+
+
+_TRACTION = re.compile(r"\btraction\s+(?:sub)?stations?\b", _I)

@@ -446,3 +446,13 @@ def test_positions_of_the_armed_forces_of_a_side_are_what_was_struck(extractor: 
     text = "At 16:40 on 9 May the Armed Forces of Ukraine shelled a substation in Tetkino, Kursk region."
     found = read(extractor, text, voice="RU", published=datetime(2025, 5, 10, 12, tzinfo=MOSCOW))
     assert [(o.actor, o.place_name) for o in found] == [("UA", "Tetkino")]
+
+
+def test_a_railway_traction_substation_is_transport_as_much_as_energy(extractor: Extractor) -> None:
+    text = "Kupiansk-Vuzlovyi, 15:10. Artillery on the station area, the traction substation is on fire."
+    found = read(extractor, text, voice="UA", published=datetime(2026, 7, 14, 18, tzinfo=KYIV))
+    assert [set(o.targets) for o in found] == [{"energy", "transport"}]
+    # Near miss: a town's substation is energy only.
+    text = "Kupiansk-Vuzlovyi, 15:10. Artillery hit the town's substation, which is on fire."
+    found = read(extractor, text, voice="UA", published=datetime(2026, 7, 14, 18, tzinfo=KYIV))
+    assert [o.targets for o in found] == [("energy",)]

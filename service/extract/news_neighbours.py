@@ -16,6 +16,7 @@ from service.extract.when import find_times, resolve_time
 
 __all__ = [
     "heading_place",
+    "note_scene_time",
     "note_story_time",
     "note_title_day",
     "places_told_after",

@@ -93,6 +93,10 @@ _CLOCK_AFTER = re.compile(r"\s+(?:time|standard time|summer time)\b", re.IGNOREC
 # "03:00 Moscow time (02:00 Kyiv)": the second clock's city names its zone.
 _CLOCK_IN_BRACKETS = re.compile(r"\(\s*\d{1,2}[:.]\d{2}\s+(?:[ap]\.?m\.?\s+)?$", re.IGNORECASE)
 _BRACKET_CLOSES = re.compile(r"\s*\)")
+# A ship's name in capitals, as maritime advisories write it: "Rail ferry MYS TUZLA", "MV KERCH".
+_VESSEL_BEFORE = re.compile(
+    r"\b(?:MV|MT|M/V|M/T|SS|ferry|tanker|carrier|vessel|ship|tug|barge)\s+(?:[A-Z][A-Z'-]*\s+){0,2}$"
+)
 # Where a witness lives now: "said Bondar, 67, now living in a dormitory in Dnipro".
 _RESIDENCE = re.compile(
     r"\b(?:living|lives|live|staying|stays|sheltering|resettled|relocated|evacuated|moved|displaced)\s+"
@@ -214,13 +218,22 @@ def address_sections(url: str | None) -> str:
 
 
 def without_dateline(text: str) -> str:
-    """``text`` with a leading dateline blanked out, or ``text`` itself."""
-    if not text[:1].isspace() and not text[:2].isupper():
+    """``text`` with a leading dateline (and an editor's note before it) blanked out, or ``text``."""
+    note = _EDITORS_NOTE.match(text) if text[:1] in "( \n" else None
+    skip = note.end() if note else 0
+    if not text[skip : skip + 1].isspace() and not text[skip : skip + 2].isupper():
         return text  # the cheap common case: prose does not open with two capitals
-    match = _DATELINE.match(text) or _DATELINE_DATED.match(text)
+    match = _DATELINE.match(text, skip) or _DATELINE_DATED.match(text, skip)
     if match is None:
         return text
     return " " * match.end() + text[match.end() :]
+
+
+# "(Corrects location in paragraph 1 to ..., not Pivdennyi)": a wire's note on what a new
+# version changed, above its dateline; it tells of the story, not of an attack.
+_EDITORS_NOTE = re.compile(
+    r"\s*\((?:Corrects|Correcting|Updates|Adds|Changes|Recasts|Fixes|Refiles|Removes|Clarifies)\b[^()]*\)\s*"
+)
 
 
 def _comes_from(text: str, start: int, end: int) -> bool:
@@ -264,6 +277,7 @@ def located(
         )
         and not _INSTALLED_AFTER.match(text, p.end)
         and not _RESIDENCE.search(text, max(p.start - 50, 0), p.start)
+        and not (p.text.isupper() and _VESSEL_BEFORE.search(text, max(p.start - 30, 0), p.start))
         and not _on_a_route(text, p, found)
     ]
 

@@ -52,6 +52,8 @@ _WEAK_VERB = (
     r"hit|hits|hitting|strikes?|striking|damag(?:ed|es|ing)|destroy(?:ed|s|ing)|target(?:ed|s|ing)"
     r"|knock(?:ed|s|ing) out|explod(?:ed|es|ing)|crash(?:ed|es|ing) into|fell on|landed on|slammed into"
     r"|set (?:off|ablaze|on fire)|ignit(?:ed|ing)|tried to storm|advanc(?:ed|ing)"
+    # "One UAV impact on Berth 3"
+    r"|impacts?"
 )
 # "Air raid" is left out on purpose: "air raid alerts sounded" reports a warning, not an attack.
 _ATTACK_NOUN = (

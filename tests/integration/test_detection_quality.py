@@ -38,7 +38,7 @@ from tests.integration._cli import environment, tracker
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "corpus" / "heldout"
 #: Corpora written apart from the extractor, each scored once before any rule changed because of it.
-BLINDS = tuple(ROOT / "tests" / "corpus" / name for name in ("blind", *(f"blind{n}" for n in range(2, 21))))
+BLINDS = tuple(ROOT / "tests" / "corpus" / name for name in ("blind", *(f"blind{n}" for n in range(2, 22))))
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 DEV = SHARED_EVAL / "dev"
 SCORE_PY = SHARED_EVAL / "score.py"
@@ -258,6 +258,13 @@ BLIND20_GAP = (
     "cited for each and labelled for one; the figures and every miss, false positive, split and "
     "merge follow"
 )
+BLIND21_GAP = (
+    "blind21 (an autumn 2026 Black Sea port pause and a Kherson humanitarian day: maritime "
+    "advisories that place ships by coordinates and name them in capitals, a military blogger's "
+    "slang, a monitoring mission's monthly updates, wire corrections) is below the bar: places "
+    "given only as coordinates, 'Geraniums visited Chernomorsk' and monthly updates of several "
+    "attacks; the figures and every miss, false positive, split and merge follow"
+)
 # Corpora that may still fall short of the bar, each with the reason shown when it does.
 GAPS = {
     "blind5": BLIND5_GAP,
@@ -275,6 +282,7 @@ GAPS = {
     "blind18": BLIND18_GAP,
     "blind19": BLIND19_GAP,
     "blind20": BLIND20_GAP,
+    "blind21": BLIND21_GAP,
 }
 
 
@@ -344,7 +352,13 @@ def test_detection_quality(
 
 
 #: How many reports a corpus holds, at least and at most, where it is not 40 to 60.
-REPORTS = {"blind": (40, 55), "blind8": (35, 55), "blind19": (60, 80), "blind20": (60, 80)}
+REPORTS = {
+    "blind": (40, 55),
+    "blind8": (35, 55),
+    "blind19": (60, 80),
+    "blind20": (60, 80),
+    "blind21": (60, 80),
+}
 
 
 @pytest.mark.parametrize(

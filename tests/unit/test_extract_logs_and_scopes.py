@@ -456,3 +456,39 @@ def test_a_railway_traction_substation_is_transport_as_much_as_energy(extractor:
     text = "Kupiansk-Vuzlovyi, 15:10. Artillery hit the town's substation, which is on fire."
     found = read(extractor, text, voice="UA", published=datetime(2026, 7, 14, 18, tzinfo=KYIV))
     assert [o.targets for o in found] == [("energy",)]
+
+
+# --- wire corrections, maritime advisories -------------------------------------------------------
+
+
+def test_an_editors_note_above_a_dateline_is_neither_an_attack_nor_a_place(extractor: Extractor) -> None:
+    text = (
+        "(Corrects location in paragraph 1 to outer roads of Chornomorsk, not Pivdennyi)\n"
+        "LONDON/KYIV, Oct 2 (Atlas) - Russian drones struck the bulk carrier Nordic Tavira at anchor off "
+        "Chornomorsk overnight, Ukraine's navy said."
+    )
+    found = read(extractor, text, published=datetime(2026, 10, 2, 12, tzinfo=KYIV))
+    assert [(o.actor, o.place_name) for o in found] == [("RU", "Chornomorsk")]
+    # Near miss: a parenthesis that is no editor's note leaves the dateline where it is read.
+    text = "(Reporting by Atlas staff) Russian drones struck the port of Chornomorsk overnight."
+    assert places(read(extractor, text, published=datetime(2026, 10, 2, 12, tzinfo=KYIV))) == ["Chornomorsk"]
+
+
+def test_a_ships_name_in_capitals_is_no_place_and_an_impact_is_an_attack(extractor: Extractor) -> None:
+    text = (
+        "Rail ferry MYS TUZLA (RU flag), alongside at Port Kavkaz, struck by UAV. Damage to the stern ramp."
+    )
+    found = read(extractor, text, published=datetime(2026, 10, 7, 12, tzinfo=KYIV))
+    assert places(found) == ["Port Kavkaz"]
+    text = "RENI, 45 26.9N 028 17.4E. One UAV impact on Berth 3; timber cargo on the quay set alight."
+    found = read(extractor, text, published=datetime(2026, 10, 1, 8, tzinfo=KYIV))
+    assert [(o.place_name, o.targets) for o in found] == [("RENI", ("port",))]
+    # Near miss: an impact with no weapon or target is no attack.
+    assert (
+        read(
+            extractor,
+            "The impact on prices was felt in Reni.",
+            published=datetime(2026, 10, 7, 12, tzinfo=KYIV),
+        )
+        == []
+    )

@@ -66,6 +66,7 @@ from service.extract.news_places import (
     address_sections,
     fallback_place,
     located,
+    position_place,
     report_zone,
     targets_before_each,
     without_dateline,
@@ -431,9 +432,11 @@ class NewsExtractor:
         story_actor = named.pop() if len(named) == 1 else None
         for draft in drafts:
             if draft.place is None:
-                draft.place = fallback_place(
-                    ctx, draft.quote_start, draft.quote_end
-                ) or self._own_voice.country(ctx.report.source_voice, draft)
+                draft.place = (
+                    position_place(self.gazetteer, ctx.text, draft.quote_start, draft.quote_end)
+                    or fallback_place(ctx, draft.quote_start, draft.quote_end)
+                    or self._own_voice.country(ctx.report.source_voice, draft)
+                )
             elif draft.place.place.kind == "subdivision" and (
                 title_place := self._places.title_refines(ctx, draft.place)
             ):

@@ -30,6 +30,7 @@ __all__ = [
     "PlaceReader",
     "fallback_place",
     "located",
+    "position_place",
     "report_zone",
     "targets_before_each",
     "without_dateline",
@@ -305,6 +306,32 @@ def report_zone(places: Sequence[PlaceMention]) -> ZoneInfo:
         if mention.place.timezone:
             return ZoneInfo(mention.place.timezone)
     return _UTC
+
+
+def position_place(gazetteer: Gazetteer, text: str, start: int, end: int) -> PlaceMention | None:
+    """The town nearest a position the passage gives ("at anchor in posn 46 15.8N 030 43.4E"),
+    for an attack told with no place name: the port off which a ship was hit."""
+    if not any(c in text[start:end] for c in "NS"):
+        return None
+    for match in _POSITION.finditer(text, start, end):
+        degrees = [float(match.group(g) or 0) for g in ("lat", "latm", "lon", "lonm")]
+        latitude = degrees[0] + degrees[1] / 60
+        longitude = degrees[2] + degrees[3] / 60
+        if match.group("ns") == "S":
+            latitude = -latitude
+        if match.group("ew") == "W":
+            longitude = -longitude
+        place = gazetteer.nearest(latitude, longitude)
+        if place is not None:
+            return PlaceMention(place.name, match.start(), match.end(), place)
+    return None
+
+
+# A position as mariners write it: "46 15.8N 030 43.4E", "45°20.3'N 36°40.1'E", "46.26N, 30.72E".
+_POSITION = re.compile(
+    r"\b(?P<lat>\d{1,2}(?:\.\d+)?)(?:[°\s]\s*(?P<latm>\d{1,2}(?:\.\d+)?)['′]?)?\s*(?P<ns>[NS])\b[,\s]+"
+    r"(?P<lon>\d{1,3}(?:\.\d+)?)(?:[°\s]\s*(?P<lonm>\d{1,2}(?:\.\d+)?)['′]?)?\s*(?P<ew>[EW])\b"
+)
 
 
 def fallback_place(ctx: NewsContext, before: int, end: int | None = None) -> PlaceMention | None:

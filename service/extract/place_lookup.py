@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
-from service.extract.gazetteer_build import name_key
+from service.extract.gazetteer_build import km_between, name_key
 from service.extract.place_types import Place, PlaceMention
 
 __all__ = ["IndexLookups"]
@@ -13,6 +14,11 @@ __all__ = ["IndexLookups"]
 _ADMIN_TYPE_WORDS = re.compile(
     r"^(?:republic of\s+)|\s+(?:oblast|region|province|krai|kray|republic)$", re.IGNORECASE
 )
+
+
+_POINT_KINDS = frozenset({"city", "town", "village", "landmark"})
+#: Hamlets are left out: a position off a coast is told by the port or town near it.
+_NEAREST_MIN_POPULATION = 5_000
 
 
 class IndexLookups:
@@ -27,6 +33,8 @@ class IndexLookups:
         self._capitals: set[int] = set(index["capitals"].values())
         self._max_tokens: int = min(int(index["max_tokens"]), 5)
         self._places: dict[int, Place] = {}
+        #: Towns by whole degrees of latitude and longitude, built on first use of :meth:`nearest`.
+        self._grid: dict[tuple[int, int], list[int]] | None = None
         # Every word-prefix of a several-word name, so that scanning extends a match only
         # while it may still grow into a name.
         self._prefixes: set[str] = set(self._names)
@@ -79,6 +87,26 @@ class IndexLookups:
         if area is not None:
             return self.subdivision(area)
         return self._country_place(country) if country else None
+
+    def nearest(self, latitude: float, longitude: float, *, within_km: float = 30.0) -> Place | None:
+        """The nearest town of some size to a point (a ship's position off a port), if one is near."""
+        if self._grid is None:
+            grid: dict[tuple[int, int], list[int]] = {}
+            for idx, row in enumerate(self._rows):
+                big_enough = row[6] == "landmark" or (row[7] or 0) >= _NEAREST_MIN_POPULATION
+                if row[6] in _POINT_KINDS and big_enough and row[3] is not None:
+                    grid.setdefault((math.floor(row[3]), math.floor(row[4])), []).append(idx)
+            self._grid = grid
+        best: tuple[float, int] | None = None
+        cell = (math.floor(latitude), math.floor(longitude))
+        for dlat in (-1, 0, 1):
+            for dlon in (-1, 0, 1):
+                for idx in self._grid.get((cell[0] + dlat, cell[1] + dlon), ()):
+                    row = self._rows[idx]
+                    km = km_between(latitude, longitude, row[3], row[4])
+                    if km <= within_km and (best is None or km < best[0]):
+                        best = (km, idx)
+        return None if best is None else self._place(best[1])
 
     def find(self, text: str) -> list[PlaceMention]:
         """Every place named in ``text`` (implemented by the gazetteer proper)."""

@@ -492,3 +492,20 @@ def test_a_ships_name_in_capitals_is_no_place_and_an_impact_is_an_attack(extract
         )
         == []
     )
+
+
+def test_a_ships_position_places_an_attack_told_without_a_place(extractor: Extractor) -> None:
+    text = (
+        "INCIDENT 01 OCT 2320 UTC. MV NORDIC TAVIRA (bulk carrier), at anchor in posn 46 15.8N 030 43.4E "
+        "awaiting berth, struck by one UAV."
+    )
+    found = read(extractor, text, published=datetime(2026, 10, 2, 8, tzinfo=KYIV))
+    assert [(o.place_code, o.targets) for o in found] == [("UA-51", ("port",))]
+    assert (found[0].place_name or "").startswith("Chornomors")
+    # Near miss: far out at sea no town is near, and a named place wins over a position.
+    far = text.replace("46 15.8N 030 43.4E", "43 10.0N 032 30.0E")
+    assert [o.place_code for o in read(extractor, far, published=datetime(2026, 10, 2, 8, tzinfo=KYIV))] != [
+        "UA-51"
+    ]
+    named = text.replace("at anchor in posn", "at anchor off Odesa in posn")
+    assert places(read(extractor, named, published=datetime(2026, 10, 2, 8, tzinfo=KYIV))) == ["Odesa"]

@@ -158,9 +158,11 @@ class NewsExtractor:
                 if draft.negated or draft.denial:
                     others.append(draft)
                     continue
-                if draft.place is None:
-                    # before merging: an entry under its own heading is not the entry before it
-                    draft.place = heading_place(context, sentences, index)
+                if draft.place is None and (heading := heading_place(context, sentences, index)):
+                    # an entry under its own heading is not the entry before it
+                    draft.place = heading
+                    drafts.append(draft)
+                    continue
                 merge_or_append(drafts, draft, self.gazetteer)
             if read:
                 note_story_time(context, index, read)

@@ -45,6 +45,19 @@ def time_told_before(ctx: NewsContext, sentences: Sequence[tuple[int, int]], dra
             continue
         tz = ctx.clock_at(draft.place)
         span = resolve_time(sentence, published_at=ctx.published, tz=tz, story_time=ctx.story_time(before))
+        if span is None and before > 0 and before - 1 not in told and _heading(ctx, start, end) is not None:
+            # "INCIDENT 30 SEP 2110 UTC. RENI, 45 26.9N 028 17.4E. One UAV impact on Berth 3": the
+            # time stands above the entry's heading
+            start = sentences[before - 1][0]
+            span = resolve_time(
+                ctx.text[start : sentences[before - 1][1]],
+                published_at=ctx.published,
+                tz=tz,
+                story_time=ctx.story_time(before - 1),
+            )
+            if span is not None:
+                draft.sentences.insert(0, before)
+                before -= 1
         if span is not None and not span.historical and span.precision in ("exact", "part_of_day", "day"):
             draft.span, draft.time_explicit = span, True
             draft.quote_start = start
@@ -60,7 +73,13 @@ def heading_place(ctx: NewsContext, sentences: Sequence[tuple[int, int]], index:
     clocks and region words: a sentence that says anything else is no heading."""
     if index == 0:
         return None
-    start, end = sentences[index - 1]
+    named = _heading(ctx, *sentences[index - 1])
+    return named[0] if named else None
+
+
+def _heading(ctx: NewsContext, start: int, end: int) -> list[PlaceMention] | None:
+    """The places a sentence of names, clocks, positions and region words names; None for any
+    other sentence."""
     if end - start > _HEADING_LENGTH:
         return None
     named = [p for p in ctx.places if start <= p.start < end]
@@ -69,7 +88,7 @@ def heading_place(ctx: NewsContext, sentences: Sequence[tuple[int, int]], index:
     rest = blank(ctx.text[start:end], [(p.start - start, p.end - start) for p in named])
     if any(word.lower() not in _HEADING_WORDS for word in _WORD.findall(rest)):
         return None
-    return named[0]
+    return named
 
 
 _HEADING_LENGTH = 90
@@ -78,6 +97,7 @@ _HEADING_WORDS = frozenset(
     {"oblast", "region", "district", "raion", "city", "town", "village", "settlement", "and", "of", "the"}
     | {"near", "outskirts", "area", "community", "hromada", "krai", "territory", "republic", "time"}
     | {"kyiv", "moscow", "local", "a", "m", "p", "am", "pm", "about", "around", "approximately"}
+    | {"n", "s", "e", "w", "posn", "position"}  # "RENI, 45 26.9N 028 17.4E."
 )
 
 

@@ -509,3 +509,21 @@ def test_a_ships_position_places_an_attack_told_without_a_place(extractor: Extra
     ]
     named = text.replace("at anchor in posn", "at anchor off Odesa in posn")
     assert places(read(extractor, named, published=datetime(2026, 10, 2, 8, tzinfo=KYIV))) == ["Odesa"]
+
+
+def test_an_advisorys_time_stands_above_the_entrys_heading(extractor: Extractor) -> None:
+    text = (
+        "2. INCIDENT 30 SEP 2035 UTC. IZMAIL, 45 20.5N 028 50.3E. UAV impact on a grain warehouse in the port.\n\n"
+        "3. INCIDENT 30 SEP 2110 UTC. RENI, 45 26.9N 028 17.4E. One UAV impact on Berth 3; cargo set alight."
+    )
+    found = read(extractor, text, published=datetime(2026, 10, 1, 8, tzinfo=KYIV))
+    starts = {o.place_name: o.occurred_start for o in found}
+    # two entries under two headings, each with the time above its heading
+    assert starts == {
+        "IZMAIL": datetime(2026, 9, 30, 20, 25, tzinfo=UTC),
+        "RENI": datetime(2026, 9, 30, 21, 0, tzinfo=UTC),
+    }
+    # Near miss: a sentence above that says more than a heading does not lend its time across it.
+    text = "INCIDENT 30 SEP 2110 UTC. The port of Reni reported calm seas. One UAV impact on Berth 3."
+    found = read(extractor, text, published=datetime(2026, 10, 1, 8, tzinfo=KYIV))
+    assert all(o.precision != "exact" for o in found)

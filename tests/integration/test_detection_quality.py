@@ -261,10 +261,9 @@ BLIND20_GAP = (
 BLIND21_GAP = (
     "blind21 (an autumn 2026 Black Sea port pause and a Kherson humanitarian day: maritime "
     "advisories that place ships by coordinates and name them in capitals, a military blogger's "
-    "slang, a monitoring mission's monthly updates, wire corrections) is below the bar: an "
-    "advisory's incident time two sentences above its place, 'Geraniums visited Chernomorsk' and "
-    "monthly updates of several attacks; the figures and every miss, false positive, split and "
-    "merge follow"
+    "slang, a monitoring mission's monthly updates, wire corrections) is below the bar: 'our "
+    "Geraniums visited Chernomorsk', monthly updates of several attacks, corrected reports; the "
+    "figures and every miss, false positive, split and merge follow"
 )
 # Corpora that may still fall short of the bar, each with the reason shown when it does.
 GAPS = {

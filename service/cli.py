@@ -52,8 +52,9 @@ def _runtime(
     from service.daemon import prepare
 
     settings = settings or state.settings()
+    configured = bool(config_paths(state.config_files, os.environ))
     with database_url(os.environ) as url:
-        rt = Runtime(settings=settings, database_url=url)
+        rt = Runtime(settings=settings, database_url=url, configured=configured)
         try:
             if migrate_first:
                 prepare(rt)

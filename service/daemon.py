@@ -56,14 +56,20 @@ def wait_for_database(rt: Runtime, *, attempts: int | None = None) -> None:
 
 
 def prepare(rt: Runtime) -> None:
-    """Migrate and bring the database in line with the configuration."""
+    """Migrate and bring the database in line with the configuration, when one was given."""
     wait_for_database(rt)
     migrate.upgrade(url=normalise_url(rt.database_url))
     from jobs.extract_reports import invalidate_old_versions
 
     with rt.sessions.begin() as session:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK_KEY})
-        changes = sync_settings(session, rt.settings, now=datetime.now(tz=UTC))
+        if rt.configured:
+            changes = sync_settings(session, rt.settings, now=datetime.now(tz=UTC))
+        else:
+            changes = {}
+            logger.warning(
+                "no configuration file given: the database's sources, commitments and webhooks are kept"
+            )
         stale = invalidate_old_versions(session, rt.extractor.version)
     for section, change in changes.items():
         if change.added or change.changed or change.retired:

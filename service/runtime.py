@@ -34,6 +34,9 @@ def _worker_id() -> str:
 class Runtime:
     settings: Settings
     database_url: str
+    #: False when no configuration file was given: the database keeps the sources, commitments
+    #: and webhooks it has (an empty configuration would retire them all).
+    configured: bool = True
     worker_id: str = field(default_factory=_worker_id)
     #: Set on SIGTERM/SIGINT: long jobs stop between units of work.
     stopping: threading.Event = field(default_factory=threading.Event)

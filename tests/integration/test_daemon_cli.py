@@ -56,8 +56,9 @@ def test_run_once_on_the_example_records_its_violations(fresh_database: str) -> 
         assert conn.execute("SELECT count(*) FROM alerts").fetchone() == (len(rows),)
 
 
-def test_explain_reads_a_violation_without_touching_the_configuration(fresh_database: str) -> None:
+def test_reads_and_runs_without_a_configuration_retire_nothing(fresh_database: str, tmp_path: Path) -> None:
     assert tracker("--config", str(EXAMPLE), "run", "--once", env=environment(fresh_database)).returncode == 0
+    retired = "SELECT count(*) FROM commitments WHERE retired_at IS NOT NULL"
     with psycopg.connect(psycopg_dsn(fresh_database)) as conn:
         row = conn.execute("SELECT violation_id FROM v_violations LIMIT 1").fetchone()
     assert row is not None
@@ -66,16 +67,18 @@ def test_explain_reads_a_violation_without_touching_the_configuration(fresh_data
     assert shown.returncode == 0, shown.stderr
     assert f"Violation {row[0]}" in shown.stdout
     with psycopg.connect(psycopg_dsn(fresh_database)) as conn:
-        assert conn.execute("SELECT count(*) FROM commitments WHERE retired_at IS NOT NULL").fetchone() == (
-            0,
-        )
+        assert conn.execute(retired).fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM sources WHERE retired_at IS NOT NULL").fetchone() == (0,)
-    # Near miss: a command that acts on the configuration does sync it.
+    # nor by a command run with no configuration file at all: the database keeps what it has
     assert tracker("evaluate", env=environment(fresh_database)).returncode == 0
     with psycopg.connect(psycopg_dsn(fresh_database)) as conn:
-        assert conn.execute("SELECT count(*) FROM commitments WHERE retired_at IS NOT NULL").fetchone() != (
-            0,
-        )
+        assert conn.execute(retired).fetchone() == (0,)
+    # Near miss: a configuration given without the commitments retires them.
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("sources: []\ncommitments: []\n", encoding="utf-8")
+    assert tracker("--config", str(empty), "evaluate", env=environment(fresh_database)).returncode == 0
+    with psycopg.connect(psycopg_dsn(fresh_database)) as conn:
+        assert conn.execute("SELECT count(*) FROM commitments WHERE retired_at IS NULL").fetchone() == (0,)
 
 
 def test_sql_command_runs_one_query(fresh_database: str) -> None:

@@ -28,6 +28,11 @@ class _State:
     config_files: Sequence[str] = ()
     _settings: Settings | None = field(default=None, repr=False)
 
+    @property
+    def configured(self) -> bool:
+        """Whether any configuration file was given (``--config`` or ``CEASEFIRE_CONFIG``)."""
+        return bool(config_paths(self.config_files, os.environ))
+
     def settings(self) -> Settings:
         if self._settings is None:
             paths = config_paths(self.config_files, os.environ)
@@ -52,9 +57,8 @@ def _runtime(
     from service.daemon import prepare
 
     settings = settings or state.settings()
-    configured = bool(config_paths(state.config_files, os.environ))
     with database_url(os.environ) as url:
-        rt = Runtime(settings=settings, database_url=url, configured=configured)
+        rt = Runtime(settings=settings, database_url=url, configured=state.configured)
         try:
             if migrate_first:
                 prepare(rt)

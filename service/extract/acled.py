@@ -25,6 +25,7 @@ import pycountry
 from service.extract.parties import PartyLexicon
 from service.extract.places import Gazetteer, Place
 from service.extract.vocabulary import action_of, blank, consequence_spans, is_intercepted, targets_of
+from service.extract.when_atoms import zone_named
 from service.records import Observation, ReportInput
 
 __all__ = ["AcledExtractor"]
@@ -264,14 +265,12 @@ def _clock_hours(notes: str) -> tuple[float, float] | None:
 _ZONE_AFTER_CLOCK = re.compile(
     r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\s*\(?\s*(Moscow|Kyiv|Kiev|MSK|UTC|GMT)\b", re.IGNORECASE
 )
-_ZONES = {"moscow": "Europe/Moscow", "msk": "Europe/Moscow", "kyiv": "Europe/Kyiv", "kiev": "Europe/Kyiv"}
 
 
 def _clock_zone(notes: str) -> ZoneInfo | None:
     match = _ZONE_AFTER_CLOCK.search(notes)
-    if match is None:
-        return None
-    return ZoneInfo(_ZONES.get(match.group(1).lower(), "UTC"))
+    named = zone_named(match.group(1)) if match else None
+    return ZoneInfo(named) if named else None
 
 
 def _part_of_day(notes: str) -> tuple[float, float] | None:

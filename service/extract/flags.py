@@ -327,8 +327,9 @@ _MODAL = re.compile(
     r"\b(?i:will|would|could|might|shall|can|threaten\w*|plan(?:s|ned|ning)? to|intend\w*|vow\w*"
     r"|pretexts?\s+for|justif(?:y|ies|ied|ying|ication)|excuses?\s+for|grounds\s+for|cover\s+for"
     r"|warn(?:s|ed|ing)? (?:that|of)|promis\w*|ready to|prepared to|if|unless|should|likely to"
-    # "warning of a possible massive missile strike": what may come
-    r"|possible|potential|expected|imminent"
+    # "warning of a possible massive missile strike": what may come ("as expected, drones struck"
+    # reports one)
+    r"|possible|imminent"
     r"|reserv(?:e|es|ed|ing) the right)\b|\bmay\b"
 )
 _FUTURE_AFTER = re.compile(r"\b(?:will|would|shall)\s+(?:continue|go on|resume|follow|be carried out)\b", _I)

@@ -192,14 +192,7 @@ def _holiday(name: str, rite: str | None) -> Day | None:
 
 def _clock(groups: dict[str, str | None]) -> Clock | None:
     pre = (groups["cpre"] or "").lower().split()
-    zone_words = (groups["zone"] or "").strip().lower()
-    zone: str | None = None
-    if zone_words in ("gmt", "utc", "z"):
-        zone = "UTC"
-    elif zone_words.startswith("moscow") or zone_words == "msk":
-        zone = "Europe/Moscow"
-    elif zone_words.startswith(("kyiv", "kiev")):
-        zone = "Europe/Kyiv"
+    zone = zone_named(groups["zone"] or "")
     if groups["named"] is not None:
         hour, minute = (0, 0) if groups["named"].lower() == "midnight" else (12, 0)
     elif groups["h"] is not None:
@@ -214,6 +207,18 @@ def _clock(groups: dict[str, str | None]) -> Clock | None:
     if hour > 23:
         return None
     return Clock(hour, minute, zone, _qualifier(pre))
+
+
+def zone_named(words: str) -> str | None:
+    """The time zone words after a clock name ("Moscow time", "MSK", "UTC"), or None."""
+    lowered = words.strip().lower()
+    if lowered in ("gmt", "utc", "z"):
+        return "UTC"
+    if lowered.startswith("moscow") or lowered == "msk":
+        return "Europe/Moscow"
+    if lowered.startswith(("kyiv", "kiev")):
+        return "Europe/Kyiv"
+    return None
 
 
 def _twelve_hour(hour: int, marker: str) -> int:

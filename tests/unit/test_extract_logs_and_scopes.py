@@ -527,3 +527,8 @@ def test_an_advisorys_time_stands_above_the_entrys_heading(extractor: Extractor)
     text = "INCIDENT 30 SEP 2110 UTC. The port of Reni reported calm seas. One UAV impact on Berth 3."
     found = read(extractor, text, published=datetime(2026, 10, 1, 8, tzinfo=KYIV))
     assert all(o.precision != "exact" for o in found)
+
+
+def test_an_attack_that_was_expected_still_happened(extractor: Extractor) -> None:
+    text = "As expected, Russian drones struck a substation in Odesa overnight."
+    assert places(read(extractor, text, published=datetime(2026, 2, 7, 9, tzinfo=KYIV))) == ["Odesa"]

@@ -45,6 +45,9 @@ _STRONG_VERB = (
     r"|bombs?|ammunition|shells?|mines?)"
     # "Type: munition dropped from a drone on a bus stop"
     r"|(?:explosives?|explosive devices?|grenades?|munitions?|ammunition)\s+(?:(?:was|were)\s+)?dropped"
+    # A military blogger's "Our Geraniums have visited Chernomorsk": a weapon's visit is its strike.
+    r"|(?:gerans?|geraniums?|shaheds?|drones?|missiles?|kalibrs?|iskanders?)\s+(?:have\s+|has\s+|had\s+)?"
+    r"(?:visited|paid\s+(?:a\s+)?visits?\s+to)"
 )
 # Verbs that report an attack only with a weapon, force or target in the clause
 # ("power imports hit a record" is no attack; "a drone hit a substation" is).
@@ -67,7 +70,8 @@ _ATTACK_NOUN = (
 
 _WEAPON = (
     r"missiles?|rockets?|ballistic|cruise|hypersonic|kinzhals?|iskanders?|kalibrs?|kh-\d+|s-300s?"
-    r"|drones?|uavs?|shaheds?|gerans?|fpvs?|kamikaze|loitering munitions?|unmanned aerial vehicles?"
+    r"|drones?|uavs?|shaheds?|gerans?|geraniums?|fpvs?|kamikaze|loitering munitions?|unmanned aerial vehicles?"
+    r"|unmanned (?:surface )?(?:boats?|vessels?)|usvs?|beks?"
     r"|artillery|shells?|mortars?|mlrs|grads?|howitzers?|rocket launchers?|tanks?"
     r"|bombs?|kabs?|fabs?|glide bombs?|aircraft|warplanes?|jets?|helicopters?"
     r"|troops|forces|soldiers|units|formations|infantry|aviation"
@@ -370,7 +374,11 @@ _TARGETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "port",
             r"\b(?:(?:sea)?ports?|harbou?rs?|berths?|docks?|quays?|piers?|grain terminals?|oil terminals?"
             r"|mooring (?:dolphins?|points?)|(?:container|cargo|ferry|export|loading) terminals?"
-            r"|tankers?|cargo ships?|vessels?|shipyards?)\b",
+            r"|tankers?|cargo ships?|vessels?|shipyards?"
+            # merchant ships by their trade, and where they wait for a berth
+            r"|bulk carriers?|bulkers?|freighters?|container ships?|merchant ships?|grain ships?"
+            # a ship where it waits for a berth; the roadstead alone is where drones are shot down too
+            r"|ships?\s+(?:at\s+anchor|in\s+the\s+(?:outer\s+)?roads(?:tead)?|at\s+the\s+(?:[\w-]+\s+)?anchorage))\b",
         ),
         (
             "medical",
@@ -431,7 +439,7 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
         "hydropower hydro solar wind ga coal substation transformer grid tpp chp hpp npp cpp combined boiler "
         "generating refinery refinerie oil fuel pumping petroleum tank pylon overhead transmission high-voltage kv",
         "port": "port seaport harbour harbor berth dock quay pier grain oil tanker cargo vessel shipyard mooring "
-        "container ferry export loading",
+        "container ferry export loading bulk bulker freighter merchant ship",
         "medical": "hospital clinic ambulance medical maternity polyclinic health",
         "education": "school university universitie kindergarten college lyceum campu educational nursery",
         "military": "military military-industrial landing frigate corvette submarine patrol position ammunition arm weapon airfield air barrack command "

@@ -1,0 +1,69 @@
+"""Reading rules for a war blogger's slang and for merchant ships, each held both ways.
+
+Russian military bloggers, in translation, name Ukraine's soldiers by a slur and their own
+drones by a nickname ("Our Geraniums have visited Chernomorsk"); shipping reports name
+merchant ships by their trade (a bulker, a bulk carrier) and where they wait ("at anchor").
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from service.extract import Extractor
+from service.extract.parties import DEFAULT_PARTIES
+from service.extract.vocabulary import targets_of
+from tests.unit.test_extract_general_fixes import read
+
+pytestmark = pytest.mark.unit
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+POSTED = datetime(2026, 10, 9, 15, tzinfo=MOSCOW)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(DEFAULT_PARTIES)
+
+
+def test_a_bloggers_slur_for_the_other_side_names_the_attacker(extractor: Extractor) -> None:
+    text = "At 14:10 MSK the khokhols fired on Aleshki from across the Dnieper: three shells near a school."
+    found = read(extractor, text, voice="RU", published=POSTED)
+    assert [(o.actor, o.place_name) for o in found] == [("UA", "Aleshki")]
+    # Near miss: with no attacker named, a Russian channel's shelling of a town Russia holds is not Ukraine's.
+    text = "At 14:10 MSK Aleshki was shelled from across the Dnieper: three shells near a school."
+    assert [o.actor for o in read(extractor, text, voice="RU", published=POSTED)] != ["UA"]
+
+
+def test_a_drone_that_visited_a_town_struck_it(extractor: Extractor) -> None:
+    text = "02:15 MSK. Our Geraniums have visited Chernomorsk."
+    found = read(extractor, text, voice="RU", published=datetime(2026, 10, 2, 3, 5, tzinfo=MOSCOW))
+    assert [(o.actor, o.place_name) for o in found] == [("RU", "Chernomorsk")]
+    # Near miss: people who visit a town attack nothing.
+    text = "02:15 MSK. Our correspondents have visited Chernomorsk."
+    assert read(extractor, text, voice="RU", published=datetime(2026, 10, 2, 3, 5, tzinfo=MOSCOW)) == []
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "a bulk carrier",
+        "a grain bulker",
+        "a freighter",
+        "a merchant ship",
+        "a ship at anchor off Odesa",
+        "the ships at the Izmail anchorage",
+    ],
+)
+def test_merchant_ships_and_ships_at_anchor_are_port_targets(phrase: str) -> None:
+    assert "port" in targets_of(f"A drone hit {phrase}.")
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["two sea drones were destroyed in the outer roadstead", "a warship at anchor", "the ship's crew"],
+)
+def test_where_drones_were_shot_down_and_warships_are_no_port_targets(phrase: str) -> None:
+    assert "port" not in targets_of(phrase)

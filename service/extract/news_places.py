@@ -94,9 +94,9 @@ _CLOCK_AFTER = re.compile(r"\s+(?:time|standard time|summer time)\b", re.IGNOREC
 # "03:00 Moscow time (02:00 Kyiv)": the second clock's city names its zone.
 _CLOCK_IN_BRACKETS = re.compile(r"\(\s*\d{1,2}[:.]\d{2}\s+(?:[ap]\.?m\.?\s+)?$", re.IGNORECASE)
 _BRACKET_CLOSES = re.compile(r"\s*\)")
-# A ship's name in capitals, as maritime advisories write it: "Rail ferry MYS TUZLA", "MV KERCH".
+# A ship's name after its kind: "Rail ferry MYS TUZLA", "MV KERCH", "the rail ferry Mys Tuzla".
 _VESSEL_BEFORE = re.compile(
-    r"\b(?:MV|MT|M/V|M/T|SS|ferry|tanker|carrier|vessel|ship|tug|barge)\s+(?:[A-Z][A-Z'-]*\s+){0,2}$"
+    r"\b(?:MV|MT|M/V|M/T|SS|ferry|tanker|carrier|bulker|freighter|vessel|ship|tug|barge)\s+(?:[A-Z][\w'-]*\s+){0,2}$"
 )
 # Where a witness lives now: "said Bondar, 67, now living in a dormitory in Dnipro".
 _RESIDENCE = re.compile(
@@ -278,7 +278,7 @@ def located(
         )
         and not _INSTALLED_AFTER.match(text, p.end)
         and not _RESIDENCE.search(text, max(p.start - 50, 0), p.start)
-        and not (p.text.isupper() and _VESSEL_BEFORE.search(text, max(p.start - 30, 0), p.start))
+        and not _VESSEL_BEFORE.search(text, max(p.start - 30, 0), p.start)
         and not _on_a_route(text, p, found)
     ]
 

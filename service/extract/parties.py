@@ -112,6 +112,28 @@ _CLAIMANT_BY = re.compile(
     r"\b(?:statements?|claims?|allegations?|accusations?|assertions?|reports?)\s+(?:made\s+)?by\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# "Russia's Black Sea Fleet destroyed five Ukrainian unmanned boats": the fleet defends, the boats attack.
+_DEFEAT_THEN_WEAPON = re.compile(
+    r"\b(?:destroyed|shot\s+down|downed|intercepted|neutrali[sz]ed|repelled|eliminated)\s+"
+    r"(?:(?:all|some|most|at\s+least|up\s+to|about|over|more\s+than|the|a|an|\d+|[a-z]+(?:ty|teen)?(?:-\w+)?)\s+){0,3}$",
+    re.IGNORECASE,
+)
+_WEAPON_HEAD_AFTER = re.compile(rf"\s+{_MODIFIER}{{0,3}}?(?:{_WEAPON})\b", re.IGNORECASE)
+
+
+def _drop_defenders(text: str, found: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Agents without those who destroyed the other side's weapons: they stopped the attack."""
+    defenders: set[int] = set()
+    for index, (offset, code) in enumerate(found):
+        if index == 0 or not _DEFEAT_THEN_WEAPON.search(text, max(offset - 60, 0), offset):
+            continue
+        name = re.match(r"[\w'’-]+", text[offset:])
+        if name is None or not _WEAPON_HEAD_AFTER.match(text, offset + name.end()):
+            continue
+        defenders.update(i for i in range(index) if found[i][1] != code)
+    return [agent for i, agent in enumerate(found) if i not in defenders] if defenders else found
+
+
 _WEAPON_BLOCKING_PREPOSITION = re.compile(
     r"\b(?:against|towards?|to)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE
 )
@@ -325,7 +347,7 @@ class PartyLexicon:
             if self._is_agent(text, mention):
                 found.append((mention.start, mention.code))
         found.sort()
-        return found
+        return _drop_defenders(text, found)
 
     def _is_agent(self, text: str, mention: Mention) -> bool:
         before = text[max(mention.start - 30, 0) : mention.start]

@@ -43,7 +43,12 @@ _STAMP = re.compile(
 _ZONE_AFTER = re.compile(r"\s+(?:[A-Z][a-z]+\s+time\b|GMT\b|UTC\b|MSK\b|local\b|\()")
 # Where a sentence breaks into clauses that can carry their own polarity:
 # "Debris damaged a roof; no energy equipment was hit".
-_CLAUSE_BREAK = re.compile(r";\s+|:\s+(?=[A-Z])|,?\s+(?:although|though|but|while|whereas)\s+")
+# "while" of a ship's or a crew's state tells when, not a contrast: "hit while moored at Port Kavkaz".
+_CLAUSE_BREAK = re.compile(
+    r";\s+|:\s+(?=[A-Z])|,?\s+(?:although|though|but|whereas"
+    r"|while(?!\s+(?:moored|docked|berthed|anchored|at\s+anchor|alongside|under\s+way|underway|en\s+route"
+    r"|loading|unloading|sailing|repairing|evacuating|waiting)\b))\s+"
+)
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:

@@ -332,7 +332,10 @@ _INTERCEPTED = re.compile(
     r"\b(?:shot down|shoot(?:s|ing)? down|intercept(?:ed|s|ing|ion)|downed|jammed|suppressed by electronic"
     r"|destroyed by (?:\w+ )?air defen[cs]es?"
     r"|air defen[cs]es? (?:\w+ )?(?:destroyed|downed|repelled|repulsed)"
-    r"|(?:debris|wreckage|fragments) (?:of|from)|falling debris|repelled|repulsed)\b",
+    r"|(?:debris|wreckage|fragments) (?:of|from)|falling debris|repelled|repulsed"
+    # "the fleet destroyed five Ukrainian unmanned boats": the weapons, not what they were sent at
+    r"|destroyed\s+(?:[\w-]+\s+){0,3}?(?:drones?|uavs?|missiles?(?!\s+launchers?)|unmanned\s+(?:boats?|vessels?"
+    r"|aerial\s+vehicles?)|usvs?))\b",
     _I,
 )
 _PARTIAL = re.compile(
@@ -378,6 +381,8 @@ _TARGETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # merchant ships by their trade, and where they wait for a berth
             r"|bulk carriers?|bulkers?|freighters?|container ships?|merchant ships?|grain ships?"
             # a ship where it waits for a berth; the roadstead alone is where drones are shot down too
+            # a ship moored in a port is hit in it
+            r"|moored|docked|berthed"
             r"|ships?\s+(?:at\s+anchor|in\s+the\s+(?:outer\s+)?roads(?:tead)?|at\s+the\s+(?:[\w-]+\s+)?anchorage))\b",
         ),
         (
@@ -439,7 +444,7 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
         "hydropower hydro solar wind ga coal substation transformer grid tpp chp hpp npp cpp combined boiler "
         "generating refinery refinerie oil fuel pumping petroleum tank pylon overhead transmission high-voltage kv",
         "port": "port seaport harbour harbor berth dock quay pier grain oil tanker cargo vessel shipyard mooring "
-        "container ferry export loading bulk bulker freighter merchant ship",
+        "container ferry export loading bulk bulker freighter merchant ship moored docked berthed",
         "medical": "hospital clinic ambulance medical maternity polyclinic health",
         "education": "school university universitie kindergarten college lyceum campu educational nursery",
         "military": "military military-industrial landing frigate corvette submarine patrol position ammunition arm weapon airfield air barrack command "

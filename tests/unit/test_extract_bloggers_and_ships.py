@@ -67,3 +67,32 @@ def test_merchant_ships_and_ships_at_anchor_are_port_targets(phrase: str) -> Non
 )
 def test_where_drones_were_shot_down_and_warships_are_no_port_targets(phrase: str) -> None:
     assert "port" not in targets_of(phrase)
+
+
+def test_a_ships_name_after_its_kind_is_no_place_and_a_moored_ship_is_in_port(extractor: Extractor) -> None:
+    text = (
+        "The rail ferry Mys Tuzla was hit by a Ukrainian drone while moored at Port Kavkaz at about "
+        "03:20 Moscow time, the regional emergency headquarters said."
+    )
+    found = read(extractor, text, published=datetime(2026, 10, 7, 11, tzinfo=MOSCOW))
+    assert [(o.actor, o.place_name, "port" in o.targets) for o in found] == [("UA", "Port Kavkaz", True)]
+    # Near miss: "while" before a subject of its own is a contrast, and its clause is another attack.
+    text = (
+        "A Ukrainian drone hit a ferry at Port Kavkaz at about 03:20 Moscow time, while Russian drones "
+        "struck a substation in Odesa."
+    )
+    found = read(extractor, text, published=datetime(2026, 10, 7, 11, tzinfo=MOSCOW))
+    assert sorted((o.actor, o.place_name) for o in found) == [("RU", "Odesa"), ("UA", "Port Kavkaz")]
+
+
+def test_who_destroyed_the_other_sides_boats_stopped_the_attack(extractor: Extractor) -> None:
+    text = (
+        "Russia's Black Sea Fleet destroyed five Ukrainian unmanned boats early on Saturday as they headed "
+        "for the commercial port of Novorossiysk."
+    )
+    found = read(extractor, text, published=datetime(2026, 10, 3, 12, 30, tzinfo=MOSCOW))
+    assert [(o.actor, o.intercepted, o.targets) for o in found] == [("UA", True, ("port",))]
+    # Near miss: drones that destroyed the other side's tanks are the attack, and they were not stopped.
+    text = "Ukrainian drones destroyed five Russian tanks near Pokrovsk on Saturday."
+    found = read(extractor, text, published=datetime(2026, 10, 3, 12, 30, tzinfo=MOSCOW))
+    assert [(o.actor, o.intercepted) for o in found] == [("UA", False)]

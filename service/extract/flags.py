@@ -26,7 +26,9 @@ __all__ = [
     "pause_area_spans",
     "rates_false",
     "retaliation_spans",
+    "retracts_attack",
     "states_claim",
+    "tells_earlier_report",
     "unmentioned_spans",
 ]
 
@@ -131,6 +133,31 @@ def rates_false(text: str) -> bool:
 def states_claim(sentence: str) -> bool:
     """The sentence a fact check opens with the claim it checks ("Claim: ...")."""
     return _CLAIM_OPENING.match(sentence) is not None
+
+
+# An outlet taking back an attack it reported: "Earlier we reported an explosion in the port
+# area ... There was no attack." What it reported earlier reports nothing.
+_EARLIER_REPORTED = re.compile(
+    r"\s*(?:Earlier|Previously)\s*(?:today|this\s+morning|on\s+\w+)?\s*,?\s+(?:we|this\s+(?:site|outlet|channel))\s+"
+    r"(?:had\s+)?(?:reported|wrote|said)\b|\s*(?:We|This\s+(?:site|outlet|channel))\s+(?:earlier|previously)\s+"
+    r"(?:reported|wrote|said)\b",
+    _I,
+)
+_NO_ATTACK = re.compile(
+    r"\b(?:there\s+was\s+no\s+(?:[\w-]+\s+)?(?:attack|strike)|(?:it|this|that)\s+was\s+not\s+an?\s+(?:[\w-]+\s+)?"
+    r"(?:attack|strike)|no\s+(?:[\w-]+\s+)?(?:attack|strike)\s+(?:took\s+place|happened|occurred))\b",
+    _I,
+)
+
+
+def retracts_attack(text: str) -> bool:
+    """A correction that says the attack it reported earlier did not happen."""
+    return ("arlier" in text or "reviously" in text) and _NO_ATTACK.search(text) is not None
+
+
+def tells_earlier_report(sentence: str) -> bool:
+    """The sentence of a correction that repeats what was reported before ("Earlier we reported ...")."""
+    return _EARLIER_REPORTED.match(sentence) is not None
 
 
 # "Moscow has not commented on the polyclinic strike": talk about an attack told already.

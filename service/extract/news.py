@@ -46,7 +46,9 @@ from service.extract.flags import (
     is_hypothetical,
     is_negated,
     rates_false,
+    retracts_attack,
     states_claim,
+    tells_earlier_report,
 )
 from service.extract.incidents import Draft, anchor_denials, merge_or_append, to_observation
 from service.extract.news_actors import ActorReader, actor_segments, named_before_verb, nearest_agent
@@ -141,6 +143,7 @@ class NewsExtractor:
         others: list[Draft] = []
         sentences = split_sentences(reading)
         fact_check = rates_false(reading)
+        retraction = retracts_attack(reading)
         for index, (start, end) in enumerate(sentences):
             try:
                 read = self._read_sentence(context, index, start, end)
@@ -151,7 +154,10 @@ class NewsExtractor:
                     "extraction failed on sentence %d (%d-%d) of report %s", index, start, end, report.url
                 )
                 continue
-            if read and fact_check and states_claim(reading[start:end]):
+            if read and (
+                (fact_check and states_claim(reading[start:end]))
+                or (retraction and tells_earlier_report(reading[start:end]))
+            ):
                 for draft in read:
                     draft.negated = True
             for draft in read:

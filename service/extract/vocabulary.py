@@ -383,6 +383,8 @@ _TARGETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # a ship where it waits for a berth; the roadstead alone is where drones are shot down too
             # a ship moored in a port is hit in it
             r"|moored|docked|berthed"
+            # a maritime advisory's "MYS TUZLA (RU flag), alongside in posn ...": at a berth
+            r"|alongside(?=\s*(?:[,.;)]|$|in\s+pos(?:n|ition)\b|at\s+(?:the\s+|a\s+)?(?:berth|quay|pier|terminal)))"
             r"|ships?\s+(?:at\s+anchor|in\s+the\s+(?:outer\s+)?roads(?:tead)?|at\s+the\s+(?:[\w-]+\s+)?anchorage))\b",
         ),
         (
@@ -444,7 +446,7 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
         "hydropower hydro solar wind ga coal substation transformer grid tpp chp hpp npp cpp combined boiler "
         "generating refinery refinerie oil fuel pumping petroleum tank pylon overhead transmission high-voltage kv",
         "port": "port seaport harbour harbor berth dock quay pier grain oil tanker cargo vessel shipyard mooring "
-        "container ferry export loading bulk bulker freighter merchant ship moored docked berthed",
+        "container ferry export loading bulk bulker freighter merchant ship moored docked berthed alongside",
         "medical": "hospital clinic ambulance medical maternity polyclinic health",
         "education": "school university universitie kindergarten college lyceum campu educational nursery",
         "military": "military military-industrial landing frigate corvette submarine patrol position ammunition arm weapon airfield air barrack command "

@@ -96,3 +96,31 @@ def test_who_destroyed_the_other_sides_boats_stopped_the_attack(extractor: Extra
     text = "Ukrainian drones destroyed five Russian tanks near Pokrovsk on Saturday."
     found = read(extractor, text, published=datetime(2026, 10, 3, 12, 30, tzinfo=MOSCOW))
     assert [(o.actor, o.intercepted) for o in found] == [("UA", False)]
+
+
+def test_an_outlet_that_takes_an_attack_back_reports_none(extractor: Extractor) -> None:
+    text = (
+        "CORRECTION. Earlier we reported an explosion in the port area of Ochakiv, and some channels "
+        "called it a Russian attack. The Navy has clarified that its divers destroyed a drifting sea mine "
+        "off the shore. There was no attack."
+    )
+    assert read(extractor, text, published=datetime(2026, 10, 12, 11, 50, tzinfo=MOSCOW)) == []
+    # Near miss: a correction of where the attack was keeps the attack, at its right place.
+    text = (
+        "Earlier we reported a drone strike on a substation in Kharkiv. Officials now say Russian drones "
+        "hit a substation in Chuhuiv; there was no attack on Kharkiv itself."
+    )
+    found = read(extractor, text, published=datetime(2026, 10, 12, 11, 50, tzinfo=MOSCOW))
+    assert [o.place_name for o in found] == ["Chuhuiv"]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "port"),
+    [
+        ("Rail ferry MYS TUZLA (RU flag), alongside in posn 45 20.3N 036 40.1E, struck by UAV.", True),
+        ("A drone hit a ferry lying alongside at the quay.", True),
+        ("Ukrainian troops fought alongside Polish volunteers.", False),
+    ],
+)
+def test_a_ship_alongside_is_at_a_berth(phrase: str, port: bool) -> None:
+    assert ("port" in targets_of(phrase)) is port

@@ -374,6 +374,9 @@ _HABITUAL = re.compile(
     # "the enemy attacked railway infrastructure almost every night": a pattern told, in any tense
     r"|\b(?:almost|nearly|virtually|practically)\s+every\s+(?:single\s+)?(?:day|night|week)\b"
     r"|\b(?:day|night)\s+after\s+(?:day|night)\b"
+    # "had shelled the station several times from 19 March": a count of attacks, none of them told
+    r"|\b(?:shelled|struck|hit|attacked|bombed|targeted)\b[^.;,]*?\b(?:several|many|multiple|numerous|countless"
+    r"|dozens\s+of|a\s+number\s+of)\s+times\b"
     # "the Kyiv regime continues to attack energy facilities in several Russian regions"
     r"|\bcontinu(?:es|e|ed|ing)\s+(?:to\s+(?:attack|strike|shell|bomb|target|hit|fire\s+on)"
     r"|(?:attacking|striking|shelling|bombing|targeting|firing\s+on)"

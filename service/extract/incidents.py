@@ -18,7 +18,7 @@ from service.extract.places import Gazetteer, Place, PlaceMention
 from service.extract.when import TimeSpan
 from service.records import Observation
 
-__all__ = ["Draft", "anchor_denials", "merge_or_append", "to_observation"]
+__all__ = ["Draft", "anchor_denials", "merge_or_append", "narrows_place", "to_observation"]
 
 _MAX_QUOTE = 700
 # Subdivision kinds that are a city in themselves (Kyiv, Sevastopol, Moscow).
@@ -97,7 +97,7 @@ def _absorb(into: Draft, extra: Draft) -> None:
     elif (
         into.place is not None
         and extra.place is not None
-        and _narrows_place(into.place.place, extra.place.place)
+        and narrows_place(into.place.place, extra.place.place)
     ):
         # "Shelling killed two in Kherson. Shells hit a market in the Dniprovskyi district": the district.
         into.place, into.place_explicit, into.proximity = extra.place, extra.place_explicit, extra.proximity
@@ -202,7 +202,7 @@ _FINENESS = {"country": 0, "subdivision": 1, "raion": 2, "district": 4}
 _DISTRICT_KM = 20.0
 
 
-def _narrows_place(wide: Place, narrow: Place) -> bool:
+def narrows_place(wide: Place, narrow: Place) -> bool:
     """Whether ``narrow`` names a part of ``wide``: a town of its region, a district of its city."""
     if _FINENESS.get(narrow.kind, 3) <= _FINENESS.get(wide.kind, 3):
         return False

@@ -58,7 +58,9 @@ from service.extract.news_neighbours import (
     note_scene_time,
     note_story_time,
     note_title_day,
+    object_told_before,
     places_told_after,
+    refers_back,
     targets_told_after,
     time_told_before,
     title_time,
@@ -177,6 +179,7 @@ class NewsExtractor:
         time_told_before(context, sentences, drafts)
         places_told_after(drafts)
         self._fill_gaps(context, drafts)
+        object_told_before(context, drafts)
         targets_told_after(context, sentences, drafts, others)
         anchor_denials(drafts, others)
         return [to_observation(d, text) for d in (*drafts, *others)]
@@ -253,14 +256,16 @@ class NewsExtractor:
             if draft.negated and draft.actor in (None, denial.actor):
                 continue
             counter = (
-                draft.actor_explicit and draft.place_explicit and draft.actor not in (None, denial.actor)
+                draft.actor_explicit
+                and (draft.place_explicit or refers_back(sentence))
+                and draft.actor not in (None, denial.actor)
             )
             if draft.voice == denial.actor and accuser is None and not counter:
                 # The denier's own words and no one else's claim: whether it is the accused or the
                 # side said to be attacked ("reports of a drone attack on Novorossiysk port are
                 # fake, the regional headquarters said"), it says that nothing happened; unless it
-                # names the other side as the attacker, and where ("saying Russian forces had
-                # shelled Sudzha themselves"): a counter-accusation.
+                # names the other side as the attacker, and where or what ("saying Russian forces
+                # had shelled Sudzha themselves", "... the station themselves"): a counter-accusation.
                 continue
             if draft.actor == denial.actor and draft.voice == denial.actor and accuser is not None:
                 draft.voice = accuser

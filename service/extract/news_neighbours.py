@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from service.extract.flags import is_negated
-from service.extract.incidents import Draft
+from service.extract.incidents import Draft, narrows_place
 from service.extract.news_context import NewsContext
 from service.extract.places import PlaceMention
 from service.extract.vocabulary import aftermath_targets, blank, consequence_spans, targets_of
@@ -19,11 +19,51 @@ __all__ = [
     "note_scene_time",
     "note_story_time",
     "note_title_day",
+    "object_told_before",
     "places_told_after",
+    "refers_back",
     "targets_told_after",
     "time_told_before",
     "title_time",
 ]
+
+
+# "saying Russian forces had shelled the station themselves": the thing an earlier sentence named.
+_BACK_REFERENCE = re.compile(
+    r"\b(?:shelled|struck|hit|attacked|bombed|destroyed|blew\s+up|blown\s+up|damaged|targeted|mined)\s+"
+    r"(?:the|this|that)\s+(?P<noun>station|facility|plant|depot|terminal|substation|refinery|site|bridge|port"
+    r"|pipeline|line|dam|building)\b",
+    re.IGNORECASE,
+)
+
+
+def refers_back(text: str) -> bool:
+    """Whether ``text`` tells of an attack on a thing named before it ("shelled the station")."""
+    return _BACK_REFERENCE.search(text) is not None
+
+
+def object_told_before(ctx: NewsContext, drafts: Sequence[Draft]) -> None:
+    """What an attack told by a back-reference hit, from the attack before it that named the
+    thing: "Russia accused Ukrainian forces of destroying the Sudzha gas metering station ...
+    Kyiv said Russian forces had shelled the station themselves." Its place too, unless the
+    later one names a part of the earlier one's."""
+    for index, draft in enumerate(drafts):
+        if draft.targets:
+            continue
+        match = _BACK_REFERENCE.search(ctx.text, draft.quote_start, draft.quote_end)
+        if match is None:
+            continue
+        noun = match.group("noun").lower()
+        for earlier in reversed(drafts[:index]):
+            if not earlier.targets or noun not in ctx.text[earlier.quote_start : earlier.quote_end].lower():
+                continue
+            draft.targets.extend(earlier.targets)
+            if earlier.place is not None and (
+                draft.place is None or not narrows_place(earlier.place.place, draft.place.place)
+            ):
+                # the thing is where it was named, unless this sentence names a part of that place
+                draft.place = earlier.place
+            break
 
 
 def time_told_before(ctx: NewsContext, sentences: Sequence[tuple[int, int]], drafts: list[Draft]) -> None:

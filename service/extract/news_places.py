@@ -104,6 +104,8 @@ _RESIDENCE = re.compile(
     r"(?:(?:in|at|to)\s+(?:a|an|the)\s+(?:[\w-]+\s+){1,2})?(?:in|to)\s+(?:the\s+)?(?:city\s+of\s+)?$",
     re.IGNORECASE,
 )
+# "to discredit Ukraine in the eyes of the United States": whose opinion, not where.
+_IN_THE_EYES = re.compile(r"\bin\s+the\s+eyes\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 # "Moscow-installed officials": the government that put them there, not a place; "a
 # Gambia-flagged tanker": the state a ship is registered in.
 _INSTALLED_AFTER = re.compile(r"-(?:installed|appointed|backed|flagged|registered)\b", re.IGNORECASE)
@@ -278,6 +280,7 @@ def located(
         )
         and not _INSTALLED_AFTER.match(text, p.end)
         and not _RESIDENCE.search(text, max(p.start - 50, 0), p.start)
+        and not _IN_THE_EYES.search(text, max(p.start - 24, 0), p.start)
         and not _VESSEL_BEFORE.search(text, max(p.start - 30, 0), p.start)
         and not _on_a_route(text, p, found)
     ]

@@ -62,6 +62,9 @@ class TimeMention:
     aftermath: bool = False
     #: When a pause began ("since the moratorium began on Thursday"), not an attack.
     pause: bool = False
+    #: "Until" a month or a year ("gas flowed to Europe until January"): the end of a
+    #: state; an attack is not told by when it stopped being so.
+    bound: bool = False
 
 
 def default_span(published_at: datetime, tz: ZoneInfo) -> TimeSpan:
@@ -112,6 +115,7 @@ def find_times(
             future=start >= resolver.published,
             aftermath=aftermath_words and _is_aftermath(text, expression.start, expression.end),
             pause=_dates_a_pause(text, expression.start),
+            bound=precision == "multi_day" and _UNTIL.match(phrase) is not None,
         )
         near = text[max(0, expression.start - 40) : expression.end + 40].lower()
         saying = mention.speech and any(word in _SAYING_VERBS for word in _WORDS.findall(near))
@@ -174,7 +178,7 @@ def resolve_time(
     mentions = find_times(sentence, published_at=published_at, tz=tz, story_time=story_time)
     if not mentions:
         return None
-    events = [m for m in mentions if not (m.speech or m.relative or m.aftermath or m.pause)]
+    events = [m for m in mentions if not (m.speech or m.relative or m.aftermath or m.pause or m.bound)]
     if events:
         best = events[0] if anchor is None else min(events, key=lambda m: _distance(m, anchor))
         # "damage that analysts attribute to a drone strike on 24 April": the attack's own date.
@@ -194,6 +198,7 @@ def resolve_time(
     return TimeSpan(start, end, "multi_day", said.expression, said.historical)
 
 
+_UNTIL = re.compile(r"(?:until|till|up\s+to)\s", re.IGNORECASE)
 _NOUN_BEFORE = re.compile(
     r"\b(?:attacks?|strikes?|shelling|bombardments?|bombing|raids?)\s+(?:(?:on|of)\s+)?$", re.IGNORECASE
 )

@@ -124,3 +124,36 @@ def test_an_outlet_that_takes_an_attack_back_reports_none(extractor: Extractor) 
 )
 def test_a_ship_alongside_is_at_a_berth(phrase: str, port: bool) -> None:
     assert ("port" in targets_of(phrase)) is port
+
+
+SUDZHA = (
+    "MOSCOW, March 21 (Meridian) - Russia's defence ministry on Friday accused Ukrainian forces of destroying "
+    "the Sudzha gas metering station in Russia's Kursk region, the last point through which Russian gas "
+    "flowed to Europe until January. Ukraine's General Staff rejected the accusation, saying Russian forces "
+    'had shelled the station themselves on Friday, "to discredit Ukraine" in the eyes of the United States.'
+)
+
+
+def test_a_counter_accusation_about_the_thing_named_before_is_an_attack_there(extractor: Extractor) -> None:
+    found = read(extractor, SUDZHA, published=datetime(2025, 3, 21, 17, 5, tzinfo=MOSCOW))
+    assert sorted((o.actor, o.place_name, o.targets) for o in found) == [
+        ("RU", "Sudzha", ("energy",)),
+        ("UA", "Sudzha", ("energy",)),
+    ]
+    # "until January" bounds how long gas flowed; it does not date the attack.
+    assert all(o.occurred_start.month == 3 for o in found)
+    # Near miss: a denial that names no other attacker says only that nothing happened.
+    text = SUDZHA.split(" Ukraine's")[0] + " Ukraine's General Staff rejected the accusation as fabricated."
+    found = read(extractor, text, published=datetime(2025, 3, 21, 17, 5, tzinfo=MOSCOW))
+    assert [o.actor for o in found] == ["UA"]
+
+
+def test_attacks_counted_several_times_tell_no_incident(extractor: Extractor) -> None:
+    text = "It also said that Ukrainian forces had shelled the gas station in Sudzha several times from 19 March."
+    assert read(extractor, text, published=datetime(2025, 3, 21, 17, 5, tzinfo=MOSCOW)) == []
+    # Near miss: an attack told with a time, beside a count of earlier ones in a clause of its own.
+    text = (
+        "Ukrainian forces shelled the gas station in Sudzha on Friday, as they had done several times before."
+    )
+    found = read(extractor, text, published=datetime(2025, 3, 21, 17, 5, tzinfo=MOSCOW))
+    assert [(o.actor, o.place_name) for o in found] == [("UA", "Sudzha")]

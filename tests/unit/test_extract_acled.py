@@ -218,3 +218,28 @@ def test_the_hour_a_truce_was_declared_from_is_no_clock_of_the_event(extractor: 
                                      "A second round of shelling followed at 21:15.")  # fmt: skip
     (found,) = read(extractor, kherson)
     assert found.precision == "day"
+
+
+def test_the_other_sides_account_of_a_disputed_event_names_a_second_attacker(extractor: Extractor) -> None:
+    data = row(
+        event_id_cnty="RUS900003",
+        sub_event_type="Shelling/artillery/missile attack",
+        actor1="Military Forces of Ukraine (2019-)",
+        iso="643",
+        country="Russia",
+        admin1="Kursk",
+        location="Sudzha",
+        notes=(
+            "On 21 March 2025, the Sudzha gas metering station was destroyed by explosions and fire. According "
+            "to the Russian Ministry of Defence, Ukrainian forces struck the station with rockets; the Ukrainian "
+            "General Staff stated that Russian forces had shelled the station themselves."
+        ),
+    )
+    found = read(extractor, data)
+    assert sorted((o.actor, o.targets) for o in found) == [("RU", ("energy",)), ("UA", ("energy",))]
+    # Near miss: an account by the same side, or one that says the other side did nothing, adds no one.
+    data["notes"] = (
+        "On 21 March 2025, Ukrainian forces struck the Sudzha gas metering station. The Russian Ministry of "
+        "Defence stated that Ukrainian forces had used rockets; Kyiv said that Russian forces had not fired."
+    )
+    assert [o.actor for o in read(extractor, data)] == ["UA"]

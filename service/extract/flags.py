@@ -212,7 +212,8 @@ _NEGATED = re.compile(
     r"|bombs?|equipment|facilit\w+|infrastructure)\b[^.;]*?\b(?:(?:were|was|have been|has been|had been"
     r"|are being|is being)\s+)?(?:recorded|reported|registered|observed|carried out|launched|fired|reached|"
     r"hit|damaged|struck|made|detected|conducted)\b"
-    r"|\b(?:passed|went|gone|was|were)\s+(?:by\s+)?without\s+(?:any\s+)?(?:attacks?|strikes?|shelling|incidents?)"
+    r"|\b(?:passed|went|gone|was|were)\s+(?:by\s+)?(?:[\w-]+\s+){0,4}?without\s+(?:any\s+)?(?:attacks?|strikes?"
+    r"|shelling|incidents?|hits?)"
     # "there have been no attacks on the ports since 30 September", "there were no strikes"
     r"|\bthere\s+(?:(?:have|has|had)\s+been|were|was|are|is)\s+(?:still\s+)?no\s+(?:[\w-]+\s+){0,2}?"
     r"(?:attacks?|strikes?|shelling|hits?|explosions?|violations?)\b"
@@ -229,6 +230,9 @@ _NEGATED = re.compile(
     r"|\b(?:not\s+(?:a\s+single|one|any)|no\s+single|zero)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:attacks?|strikes?|shelling|missiles?|drones?|hits?|shells?|bombs?|violations?)\b"
     # "None of the energy facilities were hit".
+    # "reports ... about a hit on a substation were not confirmed"
+    r"|\b(?:reports?|claims?|information|rumou?rs?|accounts?)\b[^.;:]{0,120}?\b(?:were|was|have|has)\s+not\s+"
+    r"(?:been\s+)?(?:confirmed|verified)\b"
     r"|\bnone\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,4}?(?:were|was|have\s+been|has\s+been"
     r"|had\s+been)\s+(?:\w+\s+)?(?:hit|damaged|struck|attacked|shelled|targeted|affected|destroyed)\b",
     _I,

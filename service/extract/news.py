@@ -39,6 +39,7 @@ from datetime import UTC, datetime
 
 from service.extract.flags import (
     commitment_spans,
+    correction_spans,
     denial_offset,
     denial_scopes,
     is_habitual,
@@ -156,9 +157,14 @@ class NewsExtractor:
                     "extraction failed on sentence %d (%d-%d) of report %s", index, start, end, report.url
                 )
                 continue
-            if read and (
-                (fact_check and states_claim(reading[start:end]))
-                or (retraction and tells_earlier_report(reading[start:end]))
+            if (
+                read
+                and (
+                    (fact_check and states_claim(reading[start:end]))
+                    or (retraction and tells_earlier_report(reading[start:end]))
+                    # "An earlier version of this story said a substation had been hit": taken back
+                    or correction_spans(reading[start:end])
+                )
             ):
                 for draft in read:
                     draft.negated = True
@@ -268,6 +274,10 @@ class NewsExtractor:
                 # had shelled Sudzha themselves", "... the station themselves"): a counter-accusation.
                 continue
             if draft.actor == denial.actor and draft.voice == denial.actor and accuser is not None:
+                if not (draft.place_explicit or draft.time_explicit):
+                    # "Kiev's claims of Russian strikes on energy facilities are fabrications": the
+                    # claim as the denier sums it up, of no place or time: nothing to hold to account.
+                    continue
                 draft.voice = accuser
             kept.append(draft)
         return kept

@@ -466,11 +466,17 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
 
 # What the thing hit was beside, not the thing hit: "a drone hit near the railway station",
 # "a car on the road to Velyka Pysarivka".
-_BESIDE_CUES = frozenset({"near", "close", "next", "outside", "opposite", "across", "far", "road", "highway"})
+_BESIDE_CUES = frozenset(
+    {"near", "close", "next", "outside", "opposite", "across", "far", "road", "highway"}
+    | {"m", "metre", "meter", "km", "kilometre", "kilometer", "yard", "mile"}
+)
 _BESIDE = re.compile(
     r"\b(?:near|close\s+to|next\s+to|outside|opposite|across\s+from|not\s+far\s+from)\s+"
     r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?[\w-]+"
-    r"|\bon\s+the\s+(?:road|highway|motorway)s?\s+(?:to|from|between|near|leading|outside|towards?)\b",
+    r"|\bon\s+the\s+(?:road|highway|motorway)s?\s+(?:to|from|between|near|leading|outside|towards?)\b"
+    # "a residential building about 150 metres from a substation": what it was hit beside
+    r"|\b\d[\d,.]*\s*(?:m|km|metres?|meters?|kilometres?|kilometers?|yards?|miles?)\s+(?:away\s+)?from\s+"
+    r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}[\w-]+",
     _I,
 )
 

@@ -157,3 +157,46 @@ def test_attacks_counted_several_times_tell_no_incident(extractor: Extractor) ->
     )
     found = read(extractor, text, published=datetime(2025, 3, 21, 17, 5, tzinfo=MOSCOW))
     assert [(o.actor, o.place_name) for o in found] == [("UA", "Sudzha")]
+
+
+def test_a_night_without_hits_and_unconfirmed_reports_tell_no_attack(extractor: Extractor) -> None:
+    published = datetime(2025, 3, 19, 9, tzinfo=MOSCOW)
+    text = "The first night of the truce passed in Mykolaiv region without hits on energy facilities."
+    assert read(extractor, text, published=published) == []
+    text = "Reports in local channels about a hit on a substation in Mykolaiv were not confirmed."
+    assert read(extractor, text, published=published) == []
+    # Near miss: what was not confirmed is the toll, not the strike.
+    text = "Russian drones hit a substation in Mykolaiv overnight, and casualties have not been confirmed."
+    assert [o.place_name for o in read(extractor, text, published=published)] == ["Mykolaiv"]
+
+
+def test_what_an_attack_hit_beside_at_a_distance_is_not_its_target() -> None:
+    text = "A drone hit a nine-storey residential building about 150 metres from a substation."
+    assert targets_of(text) == ("residential",)
+    # Near miss: a distance from somewhere else leaves the target as it is.
+    assert targets_of("A drone hit a substation 20 km from the front line.") == ("energy",)
+
+
+def test_an_earlier_version_that_named_another_target_is_taken_back(extractor: Extractor) -> None:
+    text = (
+        "Russian drones hit the port area of Mykolaiv early on Wednesday, setting a warehouse on fire. "
+        "An earlier version of this story said an electrical substation in the city had been hit."
+    )
+    found = read(extractor, text, published=datetime(2025, 4, 9, 17, tzinfo=MOSCOW))
+    assert [("energy" in o.targets, o.place_name) for o in found] == [(False, "Mykolaiv")]
+
+
+def test_a_claim_the_denier_sums_up_with_no_place_or_time_adds_nothing(extractor: Extractor) -> None:
+    text = (
+        "Overnight, the Russian Armed Forces struck Mirgorod airfield in Poltava region. "
+        "Kiev's claims of Russian strikes on energy facilities are fabrications."
+    )
+    found = read(extractor, text, voice="RU", published=datetime(2025, 4, 4, 12, tzinfo=MOSCOW))
+    assert [o.targets for o in found] == [("military",)]
+    # Near miss: a claim with its own place and night is an accusation the denial answers.
+    text = (
+        "Statements by the Kiev regime about a drone attack on a substation in the Chuguev district on the "
+        'night of 1 February were called "a provocation".'
+    )
+    found = read(extractor, text, voice="RU", published=datetime(2026, 2, 1, 12, tzinfo=MOSCOW))
+    assert [(o.actor, o.targets) for o in found] == [("RU", ("energy",))]

@@ -380,7 +380,7 @@ _HABITUAL = re.compile(
     r"|\b(?:day|night)\s+after\s+(?:day|night)\b"
     # "had shelled the station several times from 19 March": a count of attacks, none of them told
     r"|\b(?:shelled|struck|hit|attacked|bombed|targeted)\b[^.;,]*?\b(?:several|many|multiple|numerous|countless"
-    r"|dozens\s+of|a\s+number\s+of)\s+times\b"
+    r"|dozens\s+of|a\s+number\s+of|(?:about\s+|some\s+|nearly\s+|almost\s+|over\s+)?(?:a|half\s+a)\s+dozen)\s+times\b"
     # "the Kyiv regime continues to attack energy facilities in several Russian regions"
     r"|\bcontinu(?:es|e|ed|ing)\s+(?:to\s+(?:attack|strike|shell|bomb|target|hit|fire\s+on)"
     r"|(?:attacking|striking|shelling|bombing|targeting|firing\s+on)"

@@ -169,27 +169,32 @@ def places_told_after(drafts: list[Draft]) -> None:
 def targets_told_after(
     ctx: NewsContext, sentences: Sequence[tuple[int, int]], drafts: list[Draft], others: list[Draft]
 ) -> None:
-    """Targets told in the sentence after an attack: "Drones struck Odesa overnight. A fire
-    broke out at a fuel depot." Only a sentence that reports nothing of its own, names no
-    party, no other place and nothing denied or negated."""
+    """Targets told in the sentence after an attack, or between two of its own: "Drones struck
+    Odesa overnight. A fire broke out at a fuel depot."; "... the missile was aimed at the
+    railway station." Only a sentence that reports nothing of its own, names no party, no
+    other place and nothing denied or negated."""
     told = {index for draft in (*drafts, *others) for index in draft.sentences}
     for draft in drafts:
-        following = max(draft.sentences, default=-1) + 1
-        if draft.negated or following >= len(sentences) or following in told:
+        if draft.negated or not draft.sentences:
             continue
-        start, end = sentences[following]
-        sentence = ctx.text[start:end]
-        if is_negated(sentence) or any(start <= m.start < end for m in ctx.mentions):
-            continue
-        named = {p.place.name for p in ctx.places if start <= p.start < end}
-        if named - ({draft.place.place.name} if draft.place else set()):
-            continue
-        targets = [t for t in aftermath_targets(sentence) if t not in draft.targets]
-        if targets:
-            draft.targets.extend(targets)
-            draft.quote_end = end
-            draft.sentences.append(following)
-            told.add(following)
+        # the sentence after it, and any between two of its own that it skipped
+        first, last = min(draft.sentences), max(draft.sentences)
+        for following in range(first + 1, min(last + 2, len(sentences))):
+            if following in told:
+                continue
+            start, end = sentences[following]
+            sentence = ctx.text[start:end]
+            if is_negated(sentence) or any(start <= m.start < end for m in ctx.mentions):
+                continue
+            named = {p.place.name for p in ctx.places if start <= p.start < end}
+            if named - ({draft.place.place.name} if draft.place else set()):
+                continue
+            targets = [t for t in aftermath_targets(sentence) if t not in draft.targets]
+            if targets:
+                draft.targets.extend(targets)
+                draft.quote_end = max(draft.quote_end, end)
+                draft.sentences.append(following)
+                told.add(following)
 
 
 def note_story_time(ctx: NewsContext, index: int, drafts: Sequence[Draft]) -> None:

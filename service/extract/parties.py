@@ -75,6 +75,7 @@ _WEAPON = (
     r"|boats?|vessels?|usvs?|warships?|submarines?|frigates?|corvettes?"
 )
 _HEAD = re.compile(rf"(?:{_FORCE}|{_WEAPON})\b", re.IGNORECASE)
+_DEFENSIVE = re.compile(r"\b(?:air[\s-]+defen[cs]e|anti-aircraft|interceptor)\b", re.IGNORECASE)
 _FORCE_HEAD = re.compile(rf"(?:{_FORCE})\b", re.IGNORECASE)
 # Words that may sit between a demonym and its head: "Russian ballistic missile",
 # "Ukrainian sea and air drones"; never a preposition or a verb.
@@ -364,6 +365,8 @@ class PartyLexicon:
             return bool(_ACT_AFTER.match(after)) and not _BLOCKING_PREPOSITION.search(before)
         # "Russian drones", "Ukrainian sea and air drones", "the Russian Armed Forces".
         head = re.match(rf"^\s+{_MODIFIER}{{0,4}}?(?P<head>{_HEAD.pattern})", after, re.IGNORECASE)
+        if head and _DEFENSIVE.search(head.group()):
+            return False  # "fragments of a Ukrainian air defence missile": a weapon that defends
         if head:
             is_force = _FORCE_HEAD.match(head.group("head")) is not None
             blocking = _BLOCKING_PREPOSITION if is_force else _WEAPON_BLOCKING_PREPOSITION

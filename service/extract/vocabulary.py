@@ -180,9 +180,22 @@ _AFTERMATH = re.compile(
 _ANY_NEGATION = re.compile(r"\b(?:no|not|none|nothing|never|neither|nor|without)\b|n[’']t\b", _I)
 
 
+# "the missile was aimed at the city's railway station": what an attack told before was sent at.
+_AIMED = re.compile(
+    r"\b(?:was|were|had\s+been|has\s+been)\s+(?:aimed\s+at|heading\s+(?:for|towards?)|targeting|intended\s+for"
+    r"|flying\s+(?:at|towards?))\s",
+    _I,
+)
+
+
 def aftermath_targets(sentence: str) -> tuple[str, ...]:
-    """The targets a sentence that tells an attack's aftermath names; none for any other sentence."""
-    if _AFTERMATH.search(sentence) is None or _ANY_NEGATION.search(sentence):
+    """The targets a sentence that tells an attack's aftermath, or its aim, names; none for any other sentence."""
+    if _ANY_NEGATION.search(sentence):
+        return ()
+    aimed = _AIMED.search(sentence)
+    if aimed is not None:
+        return targets_of(sentence[aimed.end() :])
+    if _AFTERMATH.search(sentence) is None:
         return ()
     return targets_of(blank(sentence, consequence_spans(sentence)))
 
@@ -426,7 +439,7 @@ _TARGETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "industrial",
             r"\b(?:enterprises?|factor(?:y|ies)|plants?|warehouses?|industrial|manufactur\w+|mills?|workshops?"
-            r"|foundr(?:y|ies)|logistics (?:centre|center|hub)s?)\b",
+            r"|foundr(?:y|ies)|logistics (?:centre|center|hub)s?|grain elevators?|silos?)\b",
         ),
         (
             "government",
@@ -457,7 +470,7 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
         "transport": "railway railroad rail train locomotive bridge road highway motorway bu buse trolleybu "
         "trolleybuse tram metro airport overpa track traction ferry ferrie",
         "industrial": "enterprise factory factorie plant warehouse industrial mill workshop foundry foundrie "
-        "logistic manufacturing manufacturer manufacture",
+        "logistic manufacturing manufacturer manufacture grain silo",
         "government": "administration government city town council parliament ministry",
         "infrastructure": "infrastructure utility utilitie",
     }.items()
@@ -467,11 +480,11 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
 # What the thing hit was beside, not the thing hit: "a drone hit near the railway station",
 # "a car on the road to Velyka Pysarivka".
 _BESIDE_CUES = frozenset(
-    {"near", "close", "next", "outside", "opposite", "across", "far", "road", "highway"}
+    {"near", "close", "next", "beside", "outside", "opposite", "across", "far", "road", "highway"}
     | {"m", "metre", "meter", "km", "kilometre", "kilometer", "yard", "mile"}
 )
 _BESIDE = re.compile(
-    r"\b(?:near|close\s+to|next\s+to|outside|opposite|across\s+from|not\s+far\s+from)\s+"
+    r"\b(?:near|close\s+to|next\s+to|beside|outside|opposite|across\s+from|not\s+far\s+from)\s+"
     r"(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?[\w-]+"
     r"|\bon\s+the\s+(?:road|highway|motorway)s?\s+(?:to|from|between|near|leading|outside|towards?)\b"
     # "a residential building about 150 metres from a substation": what it was hit beside
@@ -493,7 +506,11 @@ _FUEL_VEHICLE = re.compile(
 
 # "They hit a station, not a power plant": what was not hit.
 _NOT_THE_TARGET = re.compile(
-    r",\s*not\s+(?:a|an|the|any)\s+(?:[\w-]+\s+){0,2}?[\w-]+(?=\s*[,.;'’\"]|\s*$)", _I
+    r",\s*not\s+(?:a|an|the|any)\s+(?:[\w-]+\s+){0,2}?[\w-]+(?=\s*[,.;'’\"]|\s*$)"
+    # "The station and the tracks were not damaged": what was spared, not what was hit
+    r"|\b(?:the|a|an|its|their)\s[^.;,:]{0,80}?\b(?:was|were|has\s+been|have\s+been)\s+not\s+"
+    r"(?:damaged|hit|affected|struck|harmed)\b",
+    _I,
 )
 
 

@@ -200,3 +200,57 @@ def test_a_claim_the_denier_sums_up_with_no_place_or_time_adds_nothing(extractor
     )
     found = read(extractor, text, voice="RU", published=datetime(2026, 2, 1, 12, tzinfo=MOSCOW))
     assert [(o.actor, o.targets) for o in found] == [("RU", ("energy",))]
+
+
+KYIV_DECEMBER = datetime(2020, 12, 19, 22, 30, tzinfo=ZoneInfo("Europe/Kyiv"))
+
+
+def test_what_a_downed_missile_was_aimed_at_is_its_target(extractor: Extractor) -> None:
+    text = (
+        "Ukrainian air defence destroyed a Russian Iskander-M missile over Sumy at about 21:05 on Saturday. "
+        "According to the regional military administration, the missile was aimed at the city's railway station. "
+        "Debris fell on an access track near the station, damaging the rails."
+    )
+    found = read(extractor, text, published=KYIV_DECEMBER)
+    assert [(o.actor, o.intercepted, o.targets) for o in found] == [("RU", True, ("transport",))]
+    # Near miss: a missile shot down with no aim told has no target.
+    text = (
+        "Ukrainian air defence destroyed a Russian Iskander-M missile over Sumy at about 21:05 on Saturday."
+    )
+    assert [o.targets for o in read(extractor, text, published=KYIV_DECEMBER)] == [()]
+
+
+@pytest.mark.parametrize(
+    ("text", "targets"),
+    [
+        (
+            "Russian forces struck a fuel depot next to the railway station in Konotop; two fuel tanks caught "
+            "fire. The station and the tracks were not damaged.",
+            ("energy",),
+        ),
+        ("One drone hit a fuel depot beside the railway station in Konotop.", ("energy",)),
+        (
+            "A drone struck a grain elevator in Balakliia. The railway line 50 metres away was not damaged.",
+            ("industrial",),
+        ),
+        # near misses: what was hit stays the target, whatever was spared
+        ("Drones hit the railway station in Konotop, and the fuel depot was not damaged.", ("transport",)),
+    ],
+)
+def test_what_an_attack_spared_or_hit_beside_is_not_its_target(text: str, targets: tuple[str, ...]) -> None:
+    assert targets_of(text) == targets
+
+
+def test_a_count_of_attacks_by_the_dozen_is_no_incident(extractor: Extractor) -> None:
+    text = "In that time the enemy has attacked railway facilities in Sumy about a dozen times."
+    assert read(extractor, text, voice="UA", published=KYIV_DECEMBER) == []
+
+
+def test_the_side_whose_air_defence_missile_fell_did_not_attack(extractor: Extractor) -> None:
+    text = (
+        "The locomotive at Vorozhba was damaged by fragments of a Ukrainian air defence missile this morning."
+    )
+    assert all(o.actor != "UA" for o in read(extractor, text, voice="RU", published=KYIV_DECEMBER))
+    # Near miss: a side's attack missile is its attack.
+    text = "The locomotive at Vorozhba was damaged by a Ukrainian ballistic missile this morning."
+    assert [o.actor for o in read(extractor, text, voice="RU", published=KYIV_DECEMBER)] == ["UA"]

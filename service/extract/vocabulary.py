@@ -268,7 +268,7 @@ def find_trigger(clause: str) -> re.Match[str] | None:
         return fire
     for noun in _NOUN_RE.finditer(clause):
         anaphor = ANAPHORIC_ATTACK.search(clause, max(noun.start() - 70, 0), noun.end())
-        if anaphor and anaphor.end() == noun.end():
+        if anaphor and anaphor.end() == noun.end() and not _DATED_AFTER.match(clause, noun.end()):
             continue
         if _EARLIER_BEFORE.search(clause, max(noun.start() - 40, 0), noun.start()):
             continue
@@ -276,6 +276,11 @@ def find_trigger(clause: str) -> re.Match[str] | None:
     return None
 
 
+# "The shelling on the morning of 25 March destroyed the roof": an attack told by its date is told
+# here, not referred back to.
+_DATED_AFTER = re.compile(
+    r"\s+(?:on|of)\s+(?:the\s+(?:morning|night|evening|afternoon)\s+of\s+)?(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2}\b)"
+)
 # "damage from earlier attacks", "after previous strikes": attacks told as past, not reported here.
 _EARLIER_BEFORE = re.compile(
     r"\b(?:earlier|previous|prior|past|former|recent|last\s+(?:week|month|year|winter|summer)['’]s)"
@@ -376,7 +381,7 @@ _TARGETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"lines?|substations?|units?|sites?|objects?|system|equipment|mains?|supply facilit\w+|"
             r"generation)|substations?|transformers?|power lines?|(?:the |power |electricity |energy )grid"
             r"|\b(?:tpp|chp|hpp|npp|cpp)s?|combined heat and power(?: plants?| stations?)?|boiler (?:houses?|rooms?)"
-            r"|generating units?"
+            r"|generating units?|turbine halls?|turbines?"
             r"|gas (?:\w+ )?(?:facilit\w+|stations?|pipelines?|production|processing|metering|compressor|"
             r"storage|distribution|fields?|sites?|terminals?|pumping|infrastructure|wells?)"
             r"|refiner(?:y|ies)|oil (?:\w+ )?(?:depots?|terminals?|facilit\w+|storage|pumping|platforms?|"
@@ -393,11 +398,11 @@ _TARGETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|tankers?|cargo ships?|vessels?|shipyards?"
             # merchant ships by their trade, and where they wait for a berth
             r"|bulk carriers?|bulkers?|freighters?|container ships?|merchant ships?|grain ships?"
-            # a ship where it waits for a berth; the roadstead alone is where drones are shot down too
             # a ship moored in a port is hit in it
             r"|moored|docked|berthed"
             # a maritime advisory's "MYS TUZLA (RU flag), alongside in posn ...": at a berth
             r"|alongside(?=\s*(?:[,.;)]|$|in\s+pos(?:n|ition)\b|at\s+(?:the\s+|a\s+)?(?:berth|quay|pier|terminal)))"
+            # a ship where it waits for a berth; the roadstead alone is where drones are shot down too
             r"|ships?\s+(?:at\s+anchor|in\s+the\s+(?:outer\s+)?roads(?:tead)?|at\s+the\s+(?:[\w-]+\s+)?anchorage))\b",
         ),
         (
@@ -457,7 +462,8 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
     for category, words in {
         "energy": "power electricity electric electrical energy heat heating thermal nuclear hydroelectric "
         "hydropower hydro solar wind ga coal substation transformer grid tpp chp hpp npp cpp combined boiler "
-        "generating refinery refinerie oil fuel pumping petroleum tank pylon overhead transmission high-voltage kv",
+        "generating refinery refinerie oil fuel pumping petroleum tank pylon overhead transmission high-voltage kv "
+        "turbine",
         "port": "port seaport harbour harbor berth dock quay pier grain oil tanker cargo vessel shipyard mooring "
         "container ferry export loading bulk bulker freighter merchant ship moored docked berthed alongside",
         "medical": "hospital clinic ambulance medical maternity polyclinic health",

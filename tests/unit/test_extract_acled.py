@@ -243,3 +243,24 @@ def test_the_other_sides_account_of_a_disputed_event_names_a_second_attacker(ext
         "Defence stated that Ukrainian forces had used rockets; Kyiv said that Russian forces had not fired."
     )
     assert [o.actor for o in read(extractor, data)] == ["UA"]
+
+
+def test_unidentified_forces_take_the_attacker_a_sides_account_names(extractor: Extractor) -> None:
+    data = row(
+        event_id_cnty="RUS900004",
+        sub_event_type="Remote explosive/landmine/IED",
+        actor1="Unidentified Military Forces",
+        iso="643",
+        country="Russia",
+        admin1="Kursk",
+        location="Sudzha",
+        notes=(
+            "On 21 March 2025, the Sudzha gas metering station was destroyed by an explosion. The Russian MoD "
+            "claimed that withdrawing Ukrainian forces blew up the station; the Ukrainian General Staff denied "
+            "this and said Russian forces had repeatedly shelled it."
+        ),
+    )
+    assert [o.actor for o in read(extractor, data)] == ["UA"]
+    # Near miss: with no side's account, the attacker stays unknown.
+    data["notes"] = "On 21 March 2025, the Sudzha gas metering station was destroyed by an explosion."
+    assert [o.actor for o in read(extractor, data)] == [None]

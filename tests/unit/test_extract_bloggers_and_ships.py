@@ -254,3 +254,19 @@ def test_the_side_whose_air_defence_missile_fell_did_not_attack(extractor: Extra
     # Near miss: a side's attack missile is its attack.
     text = "The locomotive at Vorozhba was damaged by a Ukrainian ballistic missile this morning."
     assert [o.actor for o in read(extractor, text, voice="RU", published=KYIV_DECEMBER)] == ["UA"]
+
+
+def test_an_attack_told_by_its_date_is_told_not_referred_back_to(extractor: Extractor) -> None:
+    text = (
+        "The Kherson combined heat and power plant will not produce heat before autumn, its director said. "
+        '"The shelling on the morning of 25 March destroyed the roof of the turbine hall," he said.'
+    )
+    found = read(extractor, text, published=datetime(2025, 4, 21, 10, tzinfo=MOSCOW))
+    assert [(o.place_name, o.targets, o.occurred_start.day) for o in found] == [("Kherson", ("energy",), 25)]
+    # Near miss: "the shelling" with no date of its own refers back and tells nothing new.
+    text = "The shelling was the worst the plant in Kherson has seen, its director said."
+    assert read(extractor, text, published=datetime(2025, 4, 21, 10, tzinfo=MOSCOW)) == []
+    text = "The shelling on 25 March was the worst the plant in Kherson has seen, its director said."
+    assert [
+        o.place_name for o in read(extractor, text, published=datetime(2025, 4, 21, 10, tzinfo=MOSCOW))
+    ] == ["Kherson"]

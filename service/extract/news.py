@@ -185,7 +185,7 @@ class NewsExtractor:
         time_told_before(context, sentences, drafts)
         places_told_after(drafts)
         self._fill_gaps(context, drafts)
-        object_told_before(context, drafts)
+        object_told_before(context, sentences, drafts)
         targets_told_after(context, sentences, drafts, others)
         anchor_denials(drafts, others)
         return [to_observation(d, text) for d in (*drafts, *others)]

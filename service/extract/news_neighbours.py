@@ -31,8 +31,8 @@ __all__ = [
 # "saying Russian forces had shelled the station themselves": the thing an earlier sentence named.
 _BACK_REFERENCE = re.compile(
     r"\b(?:shelled|struck|hit|attacked|bombed|destroyed|blew\s+up|blown\s+up|damaged|targeted|mined)\s+"
-    r"(?:the|this|that)\s+(?P<noun>station|facility|plant|depot|terminal|substation|refinery|site|bridge|port"
-    r"|pipeline|line|dam|building)\b",
+    r"(?:(?:the|this|that)\s+(?P<noun>station|facility|plant|depot|terminal|substation|refinery|site|bridge|port"
+    r"|pipeline|line|dam|building)\b|(?P<pronoun>it)\b)",
     re.IGNORECASE,
 )
 
@@ -42,16 +42,27 @@ def refers_back(text: str) -> bool:
     return _BACK_REFERENCE.search(text) is not None
 
 
-def object_told_before(ctx: NewsContext, drafts: Sequence[Draft]) -> None:
+def object_told_before(
+    ctx: NewsContext, sentences: Sequence[tuple[int, int]], drafts: Sequence[Draft]
+) -> None:
     """What an attack told by a back-reference hit, from the attack before it that named the
     thing: "Russia accused Ukrainian forces of destroying the Sudzha gas metering station ...
     Kyiv said Russian forces had shelled the station themselves." Its place too, unless the
-    later one names a part of the earlier one's."""
+    later one names a part of the earlier one's. "Struck it" takes what the sentence before
+    named ("... the road bridge over the Seym collapsed. The ministry says Ukraine struck it")."""
     for index, draft in enumerate(drafts):
         if draft.targets:
             continue
         match = _BACK_REFERENCE.search(ctx.text, draft.quote_start, draft.quote_end)
         if match is None:
+            continue
+        if match.group("pronoun"):
+            first = min(draft.sentences, default=0)
+            if first > 0:
+                start, end = sentences[first - 1]
+                draft.targets.extend(
+                    aftermath_targets(ctx.text[start:end]) or targets_of(ctx.text[start:end])
+                )
             continue
         noun = match.group("noun").lower()
         for earlier in reversed(drafts[:index]):

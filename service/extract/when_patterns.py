@@ -68,7 +68,9 @@ _CLOCK = (
     r"(?P<cpre>(?i:(?:at|from|between|until|till|to|by|since|after|before|around|about|approximately"
     r"|roughly|some|shortly|just|soon|sometime|nearly|almost|circa)\s+){0,3})"
     r"(?:(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?:\s*(?P<ap>(?i:[ap]\.m\.|[ap]m\b)))?(?!\d|:\d)"
-    r"|(?P<h4>[01]\d|2[0-3])(?P<mi4>[0-5]\d)(?=\s*(?:GMT|UTC|Z\b|(?i:hrs)\b))"
+    # a wire's "0910 (0710 GMT)", "2010 Moscow time": four digits are a clock only beside a zone
+    r"|(?P<h4>[01]\d|2[0-3])(?P<mi4>[0-5]\d)(?=\s*(?:GMT|UTC|Z\b|(?i:hrs)\b|(?:Moscow|Kyiv|Kiev|(?i:local))\s+(?i:time)\b"
+    r"|\(\s*(?:[01]\d|2[0-3])[0-5]\d\s*(?:GMT|UTC)\b))"
     r"|(?P<h12>1[0-2]|0?[1-9])(?:[.:](?P<mi12>[0-5]\d))?\s*(?P<ap12>(?i:[ap]\.m\.|[ap]m\b))"
     r"|(?P<named>(?i:midnight|noon|midday))\b)"
     r"(?P<zone>\s*(?:(?i:local\s+time)|(?:Moscow|Kyiv|Kiev)\s+(?i:time)|GMT|UTC|MSK|Z\b))?"

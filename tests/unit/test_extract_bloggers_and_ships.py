@@ -15,6 +15,7 @@ import pytest
 from service.extract import Extractor
 from service.extract.parties import DEFAULT_PARTIES
 from service.extract.vocabulary import targets_of
+from service.extract.when import find_times
 from tests.unit.test_extract_general_fixes import read
 
 pytestmark = pytest.mark.unit
@@ -270,3 +271,31 @@ def test_an_attack_told_by_its_date_is_told_not_referred_back_to(extractor: Extr
     assert [
         o.place_name for o in read(extractor, text, published=datetime(2025, 4, 21, 10, tzinfo=MOSCOW))
     ] == ["Kherson"]
+
+
+def test_a_wires_four_digit_clock_beside_a_zone_is_a_clock(extractor: Extractor) -> None:
+    text = (
+        "Russian officials accused Ukrainian forces of shelling the town of Shebekino with rocket launchers "
+        "at 2010 Moscow time on Thursday, damaging a house."
+    )
+    found = read(extractor, text, published=datetime(2020, 12, 25, 20, 30, tzinfo=MOSCOW))
+    assert [o.occurred_start.astimezone(MOSCOW).hour for o in found] == [20]
+    # Near miss: four digits with no zone beside them are a year, not a clock.
+    found = find_times(
+        "in 2010 local elections", published_at=datetime(2020, 12, 25, tzinfo=MOSCOW), tz=MOSCOW
+    )
+    assert [m.span.precision for m in found] == ["multi_day"]
+
+
+def test_struck_it_takes_what_the_sentence_before_named(extractor: Extractor) -> None:
+    text = (
+        "Imagery taken on 26 December shows the road bridge over the Seym near Hlushkove, Kursk oblast, "
+        "collapsed into the river. The Russian MoD says Ukraine struck it at 15:00 Moscow time on 25 December."
+    )
+    found = read(extractor, text, published=datetime(2020, 12, 27, 19, 40, tzinfo=MOSCOW))
+    assert [(o.actor, o.targets) for o in found] == [("UA", ("transport",))]
+    # Near miss: with no sentence before it, "it" names nothing.
+    text = "The Russian MoD says Ukraine struck it at 15:00 Moscow time on 25 December near Hlushkove."
+    assert [
+        o.targets for o in read(extractor, text, published=datetime(2020, 12, 27, 19, 40, tzinfo=MOSCOW))
+    ] == [()]

@@ -411,8 +411,10 @@ _TALLY = re.compile(
     _I,
 )
 # Not a birth year: "wounding a woman born in 1961".
+# The year of an event; not of a thing's making ("a house built in 2010") or a birth.
 _YEAR = re.compile(
-    r"(?<!\bborn\s)\b(?:in|since|during)\s+(?:(?:early|late|mid-)\s*)?(?:(?!born\b)\w+\s+)?((?:19|20)\d\d)\b"
+    r"(?<!\bborn\s)(?<!\bbuilt\s)(?<!\bfounded\s)(?<!\bopened\s)(?<!\bconstructed\s)(?<!\bestablished\s)"
+    r"\b(?:in|since|during)\s+(?:(?:early|late|mid-)\s*)?(?:(?!born\b)\w+\s+)?((?:19|20)\d\d)\b"
 )
 
 

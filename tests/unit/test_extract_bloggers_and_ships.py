@@ -299,3 +299,12 @@ def test_struck_it_takes_what_the_sentence_before_named(extractor: Extractor) ->
     assert [
         o.targets for o in read(extractor, text, published=datetime(2020, 12, 27, 19, 40, tzinfo=MOSCOW))
     ] == [()]
+
+
+def test_the_year_a_thing_was_built_does_not_make_its_attack_history(extractor: Extractor) -> None:
+    published = datetime(2020, 12, 25, 20, 30, tzinfo=MOSCOW)
+    text = "Ukrainian forces shelled Shebekino on Thursday, damaging a house built in 2010."
+    assert [o.place_name for o in read(extractor, text, published=published)] == ["Shebekino"]
+    # Near miss: an attack told in an earlier year is history.
+    text = "Ukrainian forces shelled Shebekino in 2019, damaging a house."
+    assert read(extractor, text, published=published) == []

@@ -48,6 +48,9 @@ _STRONG_VERB = (
     # A military blogger's "Our Geraniums have visited Chernomorsk": a weapon's visit is its strike.
     r"|(?:gerans?|geraniums?|shaheds?|drones?|missiles?|kalibrs?|iskanders?)\s+(?:have\s+|has\s+|had\s+)?"
     r"(?:visited|paid\s+(?:a\s+)?visits?\s+to)"
+    # a mayor's alert as it happens: "A group of Shahed-type drones is approaching Kharkiv"
+    r"|(?:drones?|shaheds?|gerans?|uavs?|missiles?)\s+(?:is|are)\s+(?:approaching|heading\s+(?:for|towards?)"
+    r"|flying\s+(?:towards?|at))"
 )
 # Verbs that report an attack only with a weapon, force or target in the clause
 # ("power imports hit a record" is no attack; "a drone hit a substation" is).
@@ -57,6 +60,8 @@ _WEAK_VERB = (
     r"|set (?:off|ablaze|on fire)|ignit(?:ed|ing)|tried to storm|advanc(?:ed|ing)"
     # "One UAV impact on Berth 3"
     r"|impacts?"
+    # "An explosion was heard in Kharkiv ... preliminary information pointed to a Russian guided bomb"
+    r"|explosions?\s+(?:was|were|have\s+been|has\s+been)\s+heard"
 )
 # "Air raid" is left out on purpose: "air raid alerts sounded" reports a warning, not an attack.
 _ATTACK_NOUN = (
@@ -182,7 +187,8 @@ _ANY_NEGATION = re.compile(r"\b(?:no|not|none|nothing|never|neither|nor|without)
 
 # "the missile was aimed at the city's railway station": what an attack told before was sent at.
 _AIMED = re.compile(
-    r"\b(?:was|were|had\s+been|has\s+been)\s+(?:aimed\s+at|heading\s+(?:for|towards?)|targeting|intended\s+for"
+    r"\b(?:is|are|was|were|had\s+been|has\s+been)\s+(?:aimed\s+at|aiming\s+at|heading\s+(?:for|towards?)|targeting"
+    r"|intended\s+for"
     r"|flying\s+(?:at|towards?))\s",
     _I,
 )

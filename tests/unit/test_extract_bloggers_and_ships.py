@@ -308,3 +308,29 @@ def test_the_year_a_thing_was_built_does_not_make_its_attack_history(extractor: 
     # Near miss: an attack told in an earlier year is history.
     text = "Ukrainian forces shelled Shebekino in 2019, damaging a house."
     assert read(extractor, text, published=published) == []
+
+
+KYIV = ZoneInfo("Europe/Kyiv")
+
+
+def test_drones_approaching_a_city_are_an_attack_under_way(extractor: Extractor) -> None:
+    text = "01:30 A group of Shahed-type drones is approaching Kharkiv from the north-east. The enemy is aiming at CHP-5."
+    found = read(extractor, text, voice="UA", published=datetime(2026, 1, 1, 1, 34, tzinfo=KYIV))
+    assert [(o.actor, o.place_name, o.targets) for o in found] == [("RU", "Kharkiv", ("energy",))]
+    # Near miss: an alert of a threat is no attack.
+    text = "01:30 Air raid alert in Kharkiv region: threat of Shahed-type drones. Stay in shelters."
+    assert read(extractor, text, voice="UA", published=datetime(2026, 1, 1, 1, 34, tzinfo=KYIV)) == []
+
+
+def test_an_explosion_heard_and_put_down_to_a_weapon_is_an_attack(extractor: Extractor) -> None:
+    published = datetime(2025, 12, 28, 11, 47, tzinfo=KYIV)
+    text = (
+        "An explosion was heard in Kharkiv on Sunday, the mayor said, adding that preliminary information "
+        "pointed to a Russian guided aerial bomb."
+    )
+    assert [(o.actor, o.place_name) for o in read(extractor, text, published=published)] == [
+        ("RU", "Kharkiv")
+    ]
+    # Near miss: an explosion heard and nothing more is told is no attack yet.
+    text = "An explosion was heard in Kharkiv on Sunday, the mayor said; its cause is being clarified."
+    assert read(extractor, text, published=published) == []

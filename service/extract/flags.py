@@ -73,7 +73,13 @@ _COMMITMENT = re.compile(
     _I,
 )
 # "In response to attacks by ..., [the real subject]": a justification, not a new event.
-_RETALIATION = re.compile(r"\b(?:in (?:response|retaliation) (?:to|for)|in reprisal for)\b[^,;]*", _I)
+_RETALIATION = re.compile(
+    r"\b(?:in (?:response|retaliation) (?:to|for)|in reprisal for)\b[^,;]*"
+    # "a control point ... from which drone attacks on the Belgorod region had been launched": why it was struck
+    r"|,?\s*\bfrom\s+(?:which|where)\s+[^.;]{0,120}?\b(?:had|have)\s+been\s+(?:launched|carried\s+out|fired"
+    r"|conducted|directed)\b[^,.;]*",
+    _I,
+)
 
 
 # Where a pause holds, not where an attack landed: "despite the ceasefire regime declared in

@@ -242,12 +242,20 @@ class NewsExtractor:
         if denial_clause is not None:
             denial = self._denial_draft(ctx, index, start, end, analysis, speakers, denial_clause)
             if denial is not None:
-                drafts = self._answered(sentence, speakers, drafts, denial)
+                parties_named = [
+                    (m.start - start, m.end - start) for m in ctx.mentions if start <= m.start < end
+                ]
+                drafts = self._answered(sentence, speakers, drafts, denial, parties_named)
                 drafts.append(denial)
         return drafts
 
     def _answered(
-        self, sentence: str, speakers: Sequence[Speaker], drafts: list[Draft], denial: Draft
+        self,
+        sentence: str,
+        speakers: Sequence[Speaker],
+        drafts: list[Draft],
+        denial: Draft,
+        parties_named: Sequence[tuple[int, int]] = (),
     ) -> list[Draft]:
         """The attacks of a sentence in which ``denial.actor`` denies.
 
@@ -274,9 +282,12 @@ class NewsExtractor:
                 # had shelled Sudzha themselves", "... the station themselves"): a counter-accusation.
                 continue
             if draft.actor == denial.actor and draft.voice == denial.actor and accuser is not None:
-                if not (draft.place_explicit or draft.time_explicit):
+                names_place = any(
+                    not any(a <= p.start < b for a, b in parties_named) for p in self.gazetteer.find(sentence)
+                )
+                if not (draft.place_explicit or draft.time_explicit or names_place):
                     # "Kiev's claims of Russian strikes on energy facilities are fabrications": the
-                    # claim as the denier sums it up, of no place or time: nothing to hold to account.
+                    # claim as the denier sums it up, naming no place or time: nothing to hold to account.
                     continue
                 draft.voice = accuser
             kept.append(draft)

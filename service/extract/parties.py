@@ -73,6 +73,8 @@ _WEAPON = (
     r"|shaheds?|munitions?|mortars?|attacks?|strikes?|barrages?|bombardments?|assaults?|offensive|fire"
     # at sea: "two Ukrainian unmanned boats", "unmanned surface vessels", "a Russian warship"
     r"|boats?|vessels?|usvs?|warships?|submarines?|frigates?|corvettes?"
+    # "a Russian unmanned aerial vehicle"
+    r"|vehicles?"
 )
 _HEAD = re.compile(rf"(?:{_FORCE}|{_WEAPON})\b", re.IGNORECASE)
 _DEFENSIVE = re.compile(r"\b(?:air[\s-]+defen[cs]e|anti-aircraft|interceptor)\b", re.IGNORECASE)
@@ -110,7 +112,7 @@ _BY_AGENT = re.compile(
     re.IGNORECASE,
 )
 _CLAIMANT_BY = re.compile(
-    r"\b(?:statements?|claims?|allegations?|accusations?|assertions?|reports?)\s+(?:made\s+)?by\s+(?:the\s+)?$",
+    r"\b(?:statements?|claims?|allegations?|accusations?|assertions?|reports?)\s+(?:made\s+)?(?P<by>by|of)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # "Russia's Black Sea Fleet destroyed five Ukrainian unmanned boats": the fleet defends, the boats attack.
@@ -352,9 +354,12 @@ class PartyLexicon:
 
     def _is_agent(self, text: str, mention: Mention) -> bool:
         before = text[max(mention.start - 30, 0) : mention.start]
-        if _CLAIMANT_BY.search(before):
-            return False  # "statements by the Kiev regime about a drone attack": who claims, not who attacked
         after = text[mention.end : mention.end + 60]
+        claimant = _CLAIMANT_BY.search(before)
+        if claimant and not (claimant.group("by") == "of" and _WEAPON_HEAD_AFTER.match(after)):
+            # "statements by the Kiev regime about a drone attack", "the claims of the Kiev regime
+            # that ...": who claims, not who attacked ("claims of Russian strikes" are what is claimed)
+            return False
         if mention.kind == "capital":
             if not mention.government:
                 return False

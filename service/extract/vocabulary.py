@@ -429,7 +429,7 @@ _TARGETS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|strongholds?|(?:temporary\s+)?deployment points?|concentrations? of|manpower|dugouts?|trenches"
             r"|firing points?|fortified (?:areas?|positions?|points?)"
             r"|firing positions?|(?:enemy|military) equipment|warships?|landing ships?|frigates?|corvettes?|submarines?"
-            r"|patrol boats?|military commanders?)\b"
+            r"|patrol boats?|military commanders?|(?:drone\s+)?control points?)\b"
             # Troops are the target only as the object of the attack, not as its subject.
             r"|\b(?:on|at|against|targeting|hit|struck|hitting|striking)\s+(?:\w+\s+){0,2}?(?:troops|soldiers)\b",
         ),
@@ -476,7 +476,7 @@ _TARGET_CUES: dict[str, frozenset[str]] = {
         "education": "school university universitie kindergarten college lyceum campu educational nursery",
         "military": "military military-industrial landing frigate corvette submarine patrol position ammunition arm weapon airfield air barrack command "
         "personnel fortification workshop firing enemy warship troop soldier stronghold deployment "
-        "concentration manpower dugout trenche fortified",
+        "concentration manpower dugout trenche fortified control",
         "residential": "apartment residential high-rise home house dwelling dormitory dormitorie block housing "
         "multi-storey storey",
         "transport": "railway railroad rail train locomotive bridge road highway motorway bu buse trolleybu "

@@ -334,3 +334,31 @@ def test_an_explosion_heard_and_put_down_to_a_weapon_is_an_attack(extractor: Ext
     # Near miss: an explosion heard and nothing more is told is no attack yet.
     text = "An explosion was heard in Kharkiv on Sunday, the mayor said; its cause is being clarified."
     assert read(extractor, text, published=published) == []
+
+
+def test_the_claims_of_a_side_are_its_claims_and_claims_of_its_strikes_are_the_others(
+    extractor: Extractor,
+) -> None:
+    published = datetime(2026, 7, 16, 21, 40, tzinfo=MOSCOW)
+    text = (
+        "The claims of the Kiev regime that a Russian unmanned aerial vehicle struck a bus carrying evacuees "
+        "on the Konstantinovka–Druzhkovka road are a staged provocation."
+    )
+    found = read(extractor, text, voice="RU", published=published)
+    assert [(o.actor, o.targets) for o in found] == [("RU", ("transport",))]
+    # Near miss: "claims of Russian strikes" with no place or time, denied, hold nothing to account.
+    text = "Kiev's claims of Russian strikes on energy facilities are fabrications."
+    assert read(extractor, text, voice="RU", published=published) == []
+
+
+def test_why_a_target_was_struck_is_no_attack_of_its_own(extractor: Extractor) -> None:
+    text = (
+        "On 6 July units of the North group of forces struck a drone control point of the AFU near Volchansk, "
+        "from which drone attacks on the Belgorod region had been launched."
+    )
+    found = read(extractor, text, voice="RU", published=datetime(2026, 7, 7, 10, 5, tzinfo=MOSCOW))
+    assert [(o.actor, o.place_name, o.targets) for o in found] == [("RU", "Volchansk", ("military",))]
+    # Near miss: the drone attack told as it happened is one.
+    text = "On 6 July Ukrainian drones attacked the Belgorod region, the governor said."
+    found = read(extractor, text, voice="RU", published=datetime(2026, 7, 7, 10, 5, tzinfo=MOSCOW))
+    assert [o.actor for o in found] == ["UA"]

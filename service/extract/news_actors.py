@@ -117,10 +117,15 @@ class ActorReader:
     ) -> str | None:
         """The party that denies in ``clause`` of ``sentence``, or None when none can be told."""
         # Who alleges is the accuser: "statements by the Kyiv regime alleged ... are a provocation".
-        party = next(
-            (s.party for s in speakers if s.party and s.start < clause[1] and not s.verb.startswith("alleg")),
-            None,
-        )
+        # One who speaks in the denial's own clause first: "officials in Enerhodar accused Ukraine
+        # of a drone strike ...; Ukraine's military called that claim fabricated".
+        candidates = [
+            s
+            for s in speakers
+            if s.party and s.start < clause[1] and not s.verb.startswith(("alleg", "accus"))
+        ]
+        own = [s for s in candidates if s.start >= clause[0]]
+        party = next((s.party for s in own or candidates), None)
         if party is None:
             for mention in self.lexicon.mentions(sentence[: clause[1]]):
                 if _PREPOSITION_BEFORE.search(sentence, max(mention.start - 12, 0), mention.start):

@@ -16,6 +16,7 @@ from service.extract import Extractor
 from service.extract.parties import DEFAULT_PARTIES
 from service.extract.vocabulary import targets_of
 from service.extract.when import find_times
+from service.records import ReportInput
 from tests.unit.test_extract_general_fixes import read
 
 pytestmark = pytest.mark.unit
@@ -362,3 +363,36 @@ def test_why_a_target_was_struck_is_no_attack_of_its_own(extractor: Extractor) -
     text = "On 6 July Ukrainian drones attacked the Belgorod region, the governor said."
     found = read(extractor, text, voice="RU", published=datetime(2026, 7, 7, 10, 5, tzinfo=MOSCOW))
     assert [o.actor for o in found] == ["UA"]
+
+
+def test_who_denies_is_who_speaks_in_the_denial_not_the_accuser_before(extractor: Extractor) -> None:
+    text = (
+        "Russian-installed officials in Enerhodar accused Ukraine of a drone strike on the town at 13:30 "
+        'Moscow time; Ukraine\'s military called that claim "fabricated".'
+    )
+    report = ReportInput(
+        "rss",
+        "https://news.example/a",
+        "Headline",
+        text,
+        datetime(2026, 2, 4, 19, 5, tzinfo=KYIV),
+        {},
+        "independent",
+    )
+    found = extractor.extract(report)
+    assert sorted((o.actor, o.place_name, o.denial) for o in found) == [
+        ("UA", "Enerhodar", False),
+        ("UA", "Enerhodar", True),
+    ]
+    # Near miss: an accusation nobody answers stands alone.
+    text = "Russian-installed officials in Enerhodar accused Ukraine of a drone strike on the town at 13:30 Moscow time."
+    report = ReportInput(
+        "rss",
+        "https://news.example/a",
+        "Headline",
+        text,
+        datetime(2026, 2, 4, 19, 5, tzinfo=KYIV),
+        {},
+        "independent",
+    )
+    assert [(o.actor, o.denial) for o in extractor.extract(report)] == [("UA", False)]

@@ -75,6 +75,8 @@ _WEAPON = (
     r"|boats?|vessels?|usvs?|warships?|submarines?|frigates?|corvettes?"
     # "a Russian unmanned aerial vehicle"
     r"|vehicles?"
+    # "an Israeli airstrike on a house", "Israeli enemy tanks ... fired"
+    r"|airstrikes?|projectiles?|tanks?"
 )
 _HEAD = re.compile(rf"(?:{_FORCE}|{_WEAPON})\b", re.IGNORECASE)
 _DEFENSIVE = re.compile(r"\b(?:air[\s-]+defen[cs]e|anti-aircraft|interceptor)\b", re.IGNORECASE)
@@ -121,7 +123,10 @@ _DEFEAT_THEN_WEAPON = re.compile(
     r"(?:(?:all|some|most|at\s+least|up\s+to|about|over|more\s+than|the|a|an|\d+|[a-z]+(?:ty|teen)?(?:-\w+)?)\s+){0,3}$",
     re.IGNORECASE,
 )
-_WEAPON_HEAD_AFTER = re.compile(rf"\s+{_MODIFIER}{{0,3}}?(?:{_WEAPON})\b", re.IGNORECASE)
+# What is shot down or destroyed in flight: a tank destroyed was struck, not stopped.
+_INCOMING = r"drones?|uavs?|missiles?|rockets?|shaheds?|gerans?|boats?|usvs?|vessels?|vehicles?|projectiles?"
+_WEAPON_HEAD_AFTER = re.compile(rf"\s+{_MODIFIER}{{0,3}}?(?:{_INCOMING})\b", re.IGNORECASE)
+_ANY_WEAPON_AFTER = re.compile(rf"\s+{_MODIFIER}{{0,3}}?(?:{_WEAPON})\b", re.IGNORECASE)
 
 
 def _drop_defenders(text: str, found: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -356,7 +361,7 @@ class PartyLexicon:
         before = text[max(mention.start - 30, 0) : mention.start]
         after = text[mention.end : mention.end + 60]
         claimant = _CLAIMANT_BY.search(before)
-        if claimant and not (claimant.group("by") == "of" and _WEAPON_HEAD_AFTER.match(after)):
+        if claimant and not (claimant.group("by") == "of" and _ANY_WEAPON_AFTER.match(after)):
             # "statements by the Kiev regime about a drone attack", "the claims of the Kiev regime
             # that ...": who claims, not who attacked ("claims of Russian strikes" are what is claimed)
             return False

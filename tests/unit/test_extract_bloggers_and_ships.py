@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from service.extract import Extractor
-from service.extract.parties import DEFAULT_PARTIES
+from service.extract.parties import DEFAULT_PARTIES, PartyLexicon
 from service.extract.vocabulary import targets_of
 from service.extract.when import find_times
-from service.records import ReportInput
+from service.records import Party, ReportInput
 from tests.unit.test_extract_general_fixes import read
 
 pytestmark = pytest.mark.unit
@@ -396,3 +396,14 @@ def test_who_denies_is_who_speaks_in_the_denial_not_the_accuser_before(extractor
         "independent",
     )
     assert [(o.actor, o.denial) for o in extractor.extract(report)] == [("UA", False)]
+
+
+def test_an_airstrike_and_tanks_of_a_side_are_its_attack() -> None:
+    lexicon = PartyLexicon([*DEFAULT_PARTIES, Party(code="IL", name="Israel", country="IL")])
+    text = "An Israeli airstrike on a house in the town of Haris killed five people."
+    assert [code for _, code in lexicon.agents(text)] == ["IL"]
+    text = "Israeli tanks fired several shells at the outskirts of Markaba."
+    assert [code for _, code in lexicon.agents(text)] == ["IL"]
+    # Near miss: a side's tanks destroyed are what was struck, not who stopped an attack.
+    text = "Ukrainian drones destroyed five Russian tanks near Pokrovsk."
+    assert next(code for _, code in lexicon.agents(text)) == "UA"

@@ -110,7 +110,7 @@ _OWNER_OF = re.compile(
 )
 _BY_AGENT = re.compile(
     r"\b(?:launched|fired|carried\s+out|struck|hit|attacked|shelled|bombed|targeted|shot|sent|conducted"
-    r"|delivered|dropped|damaged|destroyed)\s+by\s+(?:the\s+)?$",
+    r"|delivered|dropped|damaged|destroyed|operated|controlled|piloted|flown|used)\s+by\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _CLAIMANT_BY = re.compile(

@@ -207,7 +207,7 @@ _NOUN_BEFORE = re.compile(
 # A day or a clock given right after a place in a list: "the Afipsky refinery on Feb 3, a substation
 # in Shebekino on Feb 4", "Chuhuiv district (1 Feb, 01:10 UTC), Myrhorod district (3 Feb, ...)".
 _LISTED_DATE = re.compile(
-    r"(?:\s+[a-z][\w-]*){0,2}[\s,(]{1,3}(?:on\s+|at\s+)?(?:\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+    r"(?:\s+[a-z][\w-]*){0,2}[\s,(]{1,3}(?:on\s+|at\s+)?(?:(?:about|around|approximately|roughly)\s+)?(?:\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
     r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|\d{1,2}:\d{2}\b)"
 )
 
@@ -346,6 +346,8 @@ def _is_speech(text: str, expression: Expression) -> bool:
     if not before or not before[-1].isalpha() or _REPORTED_START.match(text, start) is not None:
         return False
     words = [word.lower() for word in _WORDS.findall(before)[-8:]]
+    if words and words[-1] == "that":
+        return False  # "reports by the authorities that on 12 April ...": the day of what is reported
     if "by" in words[-7:-1]:
         # "the moratorium agreed by Vladimir Putin and Donald Trump on Tuesday"
         at = len(words) - 1 - words[::-1].index("by")

@@ -407,3 +407,33 @@ def test_an_airstrike_and_tanks_of_a_side_are_its_attack() -> None:
     # Near miss: a side's tanks destroyed are what was struck, not who stopped an attack.
     text = "Ukrainian drones destroyed five Russian tanks near Pokrovsk."
     assert next(code for _, code in lexicon.agents(text)) == "UA"
+
+
+def test_the_day_after_reports_that_dates_what_is_reported(extractor: Extractor) -> None:
+    text = (
+        "The mission is aware of reports by Russian-installed authorities that on 12 April, at around 06:30 UTC "
+        "(09:30 local time), an explosive dropped from a drone operated by Ukrainian forces injured a woman "
+        "near a church in Horlivka."
+    )
+    found = read(extractor, text, published=datetime(2026, 4, 13, 13, tzinfo=MOSCOW))
+    assert [(o.actor, o.occurred_start.day) for o in found] == [("UA", 12)]
+    # Near miss: the day an agreement was reached by its parties dates the agreement.
+    found = find_times(
+        "the moratorium agreed by the two presidents on 18 March",
+        published_at=datetime(2026, 4, 13, tzinfo=MOSCOW),
+        tz=MOSCOW,
+    )
+    assert [m.speech for m in found] == [True]
+
+
+def test_each_listed_place_takes_the_time_given_beside_it(extractor: Extractor) -> None:
+    text = (
+        "Among the facilities hit were a substation in Odesa oblast (at 23:40 on 10 April) and a combined heat "
+        "and power plant in Kharkiv (at about 01:30 on 11 April)."
+    )
+    found = read(extractor, text, voice="UA", published=datetime(2026, 4, 11, 8, 50, tzinfo=MOSCOW))
+    hours = {
+        o.place_name: (o.occurred_start + (o.occurred_end - o.occurred_start) / 2).astimezone(MOSCOW).hour
+        for o in found
+    }
+    assert hours == {"Odesa oblast": 23, "Kharkiv": 1}

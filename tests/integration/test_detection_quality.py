@@ -38,7 +38,7 @@ from tests.integration._cli import environment, tracker
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "corpus" / "heldout"
 #: Corpora written apart from the extractor, each scored once before any rule changed because of it.
-BLINDS = tuple(ROOT / "tests" / "corpus" / name for name in ("blind", *(f"blind{n}" for n in range(2, 24))))
+BLINDS = tuple(ROOT / "tests" / "corpus" / name for name in ("blind", *(f"blind{n}" for n in range(2, 25))))
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 DEV = SHARED_EVAL / "dev"
 SCORE_PY = SHARED_EVAL / "score.py"
@@ -277,6 +277,13 @@ BLIND23_GAP = (
     "drones downed elsewhere that set a substation on fire, roundups of several attacks labelled "
     "for one; the figures and every miss, false positive, split and merge follow"
 )
+BLIND24_GAP = (
+    "blind24 (the 2026 Orthodox Easter truce, a local ceasefire for repairs near the Zaporizhzhia "
+    "plant and a week's Russian energy pause: an air force's morning summaries, a war blogger, a "
+    "monitoring cell in UTC, a think tank's assessments) is below the bar: a blogger's 'Geraniums "
+    "over Chuguev', 'during the ceasefire' as a time, roundups of several attacks labelled for one; "
+    "the figures and every miss, false positive, split and merge follow"
+)
 # Corpora that may still fall short of the bar, each with the reason shown when it does.
 GAPS = {
     "blind5": BLIND5_GAP,
@@ -297,6 +304,7 @@ GAPS = {
     "blind21": BLIND21_GAP,
     "blind22": BLIND22_GAP,
     "blind23": BLIND23_GAP,
+    "blind24": BLIND24_GAP,
 }
 
 
@@ -374,6 +382,7 @@ REPORTS = {
     "blind21": (60, 80),
     "blind22": (75, 95),
     "blind23": (75, 95),
+    "blind24": (75, 95),
 }
 
 

@@ -132,7 +132,14 @@ _FALSE_VERDICT = re.compile(
 
 def rates_false(text: str) -> bool:
     """A fact check that rates the claim it states false ("Verdict: False")."""
-    words = ("erdict", "ating", "onclusion")  # a cheap look before the pattern
+    words = (
+        "erdict",
+        "ating",
+        "onclusion",
+        "ERDICT",
+        "ATING",
+        "ONCLUSION",
+    )  # a cheap look before the pattern
     return any(word in text for word in words) and _FALSE_VERDICT.search(text) is not None
 
 

@@ -267,8 +267,16 @@ def find_trigger(clause: str) -> re.Match[str] | None:
     if supported:
         for weak in _WEAK_RE.finditer(clause):
             # "Railway infrastructure has not been damaged": damage that did not happen.
-            if not _NOT_BEFORE.search(clause, max(0, weak.start() - 16), weak.start()):
-                return weak
+            if _NOT_BEFORE.search(clause, max(0, weak.start() - 16), weak.start()):
+                continue
+            # "so that a damaged power line can be repaired": a thing's state, not an attack told
+            if (
+                weak.group().lower() in ("damaged", "destroyed")
+                and _ARTICLE_BEFORE.search(clause, max(0, weak.start() - 30), weak.start())
+                and _NOUN_NEXT.match(clause, weak.end())
+            ):
+                continue
+            return weak
     fire = _FIRE_RE.search(clause)
     if fire and armed:
         return fire
@@ -282,6 +290,11 @@ def find_trigger(clause: str) -> re.Match[str] | None:
     return None
 
 
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the|its|their|his|her|this|that)\s+(?:[\w-]+\s+)?$", _I)
+# ... and a noun after it: "a damaged backup line", not "5 houses and a shop damaged."
+_NOUN_NEXT = re.compile(
+    r"\s+(?!(?:by|in|on|at|and|or|when|after|during|as|while|with|from|near|overnight|today|yesterday)\b)[a-z]"
+)
 # "The shelling on the morning of 25 March destroyed the roof": an attack told by its date is told
 # here, not referred back to.
 _DATED_AFTER = re.compile(

@@ -437,3 +437,32 @@ def test_each_listed_place_takes_the_time_given_beside_it(extractor: Extractor) 
         for o in found
     }
     assert hours == {"Odesa oblast": 23, "Kharkiv": 1}
+
+
+def test_a_fact_check_in_capitals_rates_its_claim_false(extractor: Extractor) -> None:
+    text = (
+        "CLAIM: A video shows a Russian missile striking a church in Kyiv during Easter services on April 12. "
+        "VERDICT: False. The footage was first posted in 2022."
+    )
+    assert read(extractor, text, published=datetime(2026, 4, 16, 15, tzinfo=MOSCOW)) == []
+    # Near miss: with no verdict, the claim is an accusation like any other.
+    text = "A video shows a Russian missile striking a church in Kyiv during Easter services on April 12."
+    assert [
+        o.place_name for o in read(extractor, text, published=datetime(2026, 4, 16, 15, tzinfo=MOSCOW))
+    ] == ["Kyiv"]
+
+
+@pytest.mark.parametrize(
+    ("text", "attacks"),
+    [
+        (
+            "The IAEA is pressing for a ceasefire so that a damaged power line near Nikopol can be repaired.",
+            0,
+        ),
+        ("Sumy district, Bilopillia: 14:00 - guided aerial bomb; 5 houses and a shop damaged.", 1),
+    ],
+)
+def test_a_damaged_thing_is_its_state_and_a_thing_damaged_is_news(
+    extractor: Extractor, text: str, attacks: int
+) -> None:
+    assert len(read(extractor, text, published=datetime(2026, 4, 12, 16, tzinfo=MOSCOW))) == attacks

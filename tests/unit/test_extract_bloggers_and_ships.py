@@ -489,3 +489,15 @@ def test_a_birth_year_dates_no_attack(extractor: Extractor) -> None:
     text = "At 14:05 Moscow time Ukrainian formations shelled Gorlovka. A woman born in 1961 was wounded."
     found = read(extractor, text, voice="RU", published=datetime(2025, 4, 2, 21, 10, tzinfo=MOSCOW))
     assert [o.occurred_start.year for o in found] == [2025]
+
+
+def test_a_russian_spelling_of_a_ukrainian_village_is_that_village() -> None:
+    from service.extract.gazetteer_build import _russian_spellings
+
+    assert _russian_spellings(["Белозёрка", "Білозерка", "Belozjorka"]) == ["Belozerka"]
+    gazetteer = Extractor(DEFAULT_PARTIES).gazetteer
+    assert [(p.place.name, p.place.code) for p in gazetteer.find("a church in Belozerka")] == [
+        ("Bilozerka", "UA-65")
+    ]
+    # Near miss: a word that is no name stays no place.
+    assert gazetteer.find("a church in the village") == []

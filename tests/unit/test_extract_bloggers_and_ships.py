@@ -16,7 +16,7 @@ from service.extract import Extractor
 from service.extract.parties import DEFAULT_PARTIES, PartyLexicon
 from service.extract.vocabulary import targets_of
 from service.extract.when import find_times
-from service.records import Party, ReportInput
+from service.records import Observation, Party, ReportInput
 from tests.unit.test_extract_general_fixes import read
 
 pytestmark = pytest.mark.unit
@@ -365,37 +365,27 @@ def test_why_a_target_was_struck_is_no_attack_of_its_own(extractor: Extractor) -
     assert [o.actor for o in found] == ["UA"]
 
 
+def everything(extractor: Extractor, text: str, published: datetime) -> list[Observation]:
+    """Every observation of a report, denials included."""
+    return extractor.extract(
+        ReportInput("rss", "https://news.example/a", "Headline", text, published, {}, "independent")
+    )
+
+
 def test_who_denies_is_who_speaks_in_the_denial_not_the_accuser_before(extractor: Extractor) -> None:
     text = (
         "Russian-installed officials in Enerhodar accused Ukraine of a drone strike on the town at 13:30 "
         'Moscow time; Ukraine\'s military called that claim "fabricated".'
     )
-    report = ReportInput(
-        "rss",
-        "https://news.example/a",
-        "Headline",
-        text,
-        datetime(2026, 2, 4, 19, 5, tzinfo=KYIV),
-        {},
-        "independent",
-    )
-    found = extractor.extract(report)
+    found = everything(extractor, text, datetime(2026, 2, 4, 19, 5, tzinfo=KYIV))
     assert sorted((o.actor, o.place_name, o.denial) for o in found) == [
         ("UA", "Enerhodar", False),
         ("UA", "Enerhodar", True),
     ]
     # Near miss: an accusation nobody answers stands alone.
     text = "Russian-installed officials in Enerhodar accused Ukraine of a drone strike on the town at 13:30 Moscow time."
-    report = ReportInput(
-        "rss",
-        "https://news.example/a",
-        "Headline",
-        text,
-        datetime(2026, 2, 4, 19, 5, tzinfo=KYIV),
-        {},
-        "independent",
-    )
-    assert [(o.actor, o.denial) for o in extractor.extract(report)] == [("UA", False)]
+    found = everything(extractor, text, datetime(2026, 2, 4, 19, 5, tzinfo=KYIV))
+    assert [(o.actor, o.denial) for o in found] == [("UA", False)]
 
 
 def test_an_airstrike_and_tanks_of_a_side_are_its_attack() -> None:

@@ -119,8 +119,7 @@ _CLAIMANT_BY = re.compile(
 )
 # "Russia's Black Sea Fleet destroyed five Ukrainian unmanned boats": the fleet defends, the boats attack.
 _DEFEAT_THEN_WEAPON = re.compile(
-    r"\b(?:destroyed|shot\s+down|downed|intercepted|neutrali[sz]ed|repelled|eliminated)\s+"
-    r"(?:(?:all|some|most|at\s+least|up\s+to|about|over|more\s+than|the|a|an|\d+|[a-z]+(?:ty|teen)?(?:-\w+)?)\s+){0,3}$",
+    r"\b(?:destroyed|shot\s+down|downed|intercepted|neutrali[sz]ed|repelled|eliminated)\s+(?:[\w-]+\s+){0,3}$",
     re.IGNORECASE,
 )
 # What is shot down or destroyed in flight: a tank destroyed was struck, not stopped.

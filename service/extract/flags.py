@@ -132,15 +132,10 @@ _FALSE_VERDICT = re.compile(
 
 def rates_false(text: str) -> bool:
     """A fact check that rates the claim it states false ("Verdict: False")."""
-    words = (
-        "erdict",
-        "ating",
-        "onclusion",
-        "ERDICT",
-        "ATING",
-        "ONCLUSION",
-    )  # a cheap look before the pattern
-    return any(word in text for word in words) and _FALSE_VERDICT.search(text) is not None
+    lowered = text.lower()  # "VERDICT: False" as often as "Verdict: false"
+    return any(word in lowered for word in ("verdict", "rating", "conclusion")) and (
+        _FALSE_VERDICT.search(text) is not None
+    )
 
 
 def states_claim(sentence: str) -> bool:

@@ -257,7 +257,7 @@ class NewsExtractor:
         speakers: Sequence[Speaker],
         drafts: list[Draft],
         denial: Draft,
-        parties_named: Sequence[tuple[int, int]] = (),
+        parties_named: Sequence[tuple[int, int]],
     ) -> list[Draft]:
         """The attacks of a sentence in which ``denial.actor`` denies.
 

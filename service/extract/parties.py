@@ -125,6 +125,7 @@ _DEFEAT_THEN_WEAPON = re.compile(
 # What is shot down or destroyed in flight: a tank destroyed was struck, not stopped.
 _INCOMING = r"drones?|uavs?|missiles?|rockets?|shaheds?|gerans?|boats?|usvs?|vessels?|vehicles?|projectiles?"
 _WEAPON_HEAD_AFTER = re.compile(rf"\s+{_MODIFIER}{{0,3}}?(?:{_INCOMING})\b", re.IGNORECASE)
+_NAME_AT = re.compile(r"[\w'’-]+")
 _ANY_WEAPON_AFTER = re.compile(rf"\s+{_MODIFIER}{{0,3}}?(?:{_WEAPON})\b", re.IGNORECASE)
 
 
@@ -134,8 +135,8 @@ def _drop_defenders(text: str, found: list[tuple[int, str]]) -> list[tuple[int, 
     for index, (offset, code) in enumerate(found):
         if index == 0 or not _DEFEAT_THEN_WEAPON.search(text, max(offset - 60, 0), offset):
             continue
-        name = re.match(r"[\w'’-]+", text[offset:])
-        if name is None or not _WEAPON_HEAD_AFTER.match(text, offset + name.end()):
+        name = _NAME_AT.match(text, offset)
+        if name is None or not _WEAPON_HEAD_AFTER.match(text, name.end()):
             continue
         defenders.update(i for i in range(index) if found[i][1] != code)
     return [agent for i, agent in enumerate(found) if i not in defenders] if defenders else found

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 
 from service.extract.flags import has_denial
+from service.extract.when_patterns import MONTH_NAMES
 
 __all__ = [
     "ANAPHORIC_ATTACK",
@@ -282,7 +283,7 @@ def find_trigger(clause: str) -> re.Match[str] | None:
         return fire
     for noun in _NOUN_RE.finditer(clause):
         anaphor = ANAPHORIC_ATTACK.search(clause, max(noun.start() - 70, 0), noun.end())
-        if anaphor and anaphor.end() == noun.end() and not _DATED_AFTER.match(clause, noun.end()):
+        if anaphor and anaphor.end() == noun.end() and not _dated_after(clause, noun.end()):
             continue
         if _EARLIER_BEFORE.search(clause, max(noun.start() - 40, 0), noun.start()):
             continue
@@ -298,8 +299,17 @@ _NOUN_NEXT = re.compile(
 # "The shelling on the morning of 25 March destroyed the roof": an attack told by its date is told
 # here, not referred back to.
 _DATED_AFTER = re.compile(
-    r"\s+(?:on|of)\s+(?:the\s+(?:morning|night|evening|afternoon)\s+of\s+)?(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2}\b)"
+    r"\s+(?:on|of)\s+(?:the\s+(?:morning|night|evening|afternoon)\s+of\s+)?"
+    r"(?:\d{1,2}\s+(?P<after>[A-Z][a-z]+)|(?P<before>[A-Z][a-z]+)\s+\d{1,2}\b)"
 )
+
+
+def _dated_after(clause: str, at: int) -> bool:
+    """Whether a day of a month follows ``at``: "the shelling on the morning of 25 March"."""
+    match = _DATED_AFTER.match(clause, at)
+    return match is not None and (match.group("after") or match.group("before")) in MONTH_NAMES
+
+
 # "damage from earlier attacks", "after previous strikes": attacks told as past, not reported here.
 _EARLIER_BEFORE = re.compile(
     r"\b(?:earlier|previous|prior|past|former|recent|last\s+(?:week|month|year|winter|summer)['’]s)"

@@ -95,7 +95,7 @@ def find_times(
     unplaced: list[tuple[int, Expression]] = []  # relative expressions still waiting for their event
     for expression in expressions:
         if _EDITION.search(text, max(0, expression.start - 15), expression.start) or _BORN.search(
-            text, max(0, expression.start - 8), expression.start
+            text, max(0, expression.start - 16), expression.start
         ):
             # "Update 02:35:": when a live post was added to, later than it was first published
             # and than what it adds; it dates nothing told.
@@ -251,8 +251,9 @@ _SPEECH_VERBS = _SAYING_VERBS | _word_set(
 )
 # A live post's later edition ("Update 02:35:", "Updated at 07:10"): when it was written, after
 # the events it adds.
-# "a woman born in 1961": a life's dates, not the attack's.
-_BORN = re.compile(r"\bborn\s+(?:in\s+)?$", re.IGNORECASE)
+# "a woman born in 1961", "a school built in 2010": a life's or a thing's dates, not the attack's
+# (service.extract.flags does not call such a year history either).
+_BORN = re.compile(r"\b(?:born|built|founded|opened|constructed|established)\s+(?:in\s+)?$", re.IGNORECASE)
 # "As of 08:30, 96 drones were shot down": when a tally was drawn up, not when anything happened.
 _EDITION = re.compile(r"\b(?:(?:update|updated|upd)\.?\s*(?:at\s+)?|as\s+of\s+)$", re.IGNORECASE)
 _SPEECH_PHRASES = frozenset(

@@ -121,6 +121,7 @@ def test_an_outlet_that_takes_an_attack_back_reports_none(extractor: Extractor) 
     [
         ("Rail ferry MYS TUZLA (RU flag), alongside in posn 45 20.3N 036 40.1E, struck by UAV.", True),
         ("A drone hit a ferry lying alongside at the quay.", True),
+        ("A drone hit a ferry lying alongside.", True),
         ("Ukrainian troops fought alongside Polish volunteers.", False),
     ],
 )
@@ -470,6 +471,12 @@ def test_an_undated_attack_after_a_dated_one_happened_no_earlier(extractor: Extr
     # not before the lede's attack (give or take an hour), and "as of 08:30" dates the tally, not the hit
     assert found["Kyiv oblast"].occurred_start >= datetime(2026, 4, 12, 23, 10, tzinfo=MOSCOW)
     assert found["Kyiv oblast"].occurred_end == published
+    # the tally's "as of 08:30" is not when the warehouse was hit: the span opens at the lede
+    assert found["Kyiv oblast"].occurred_start < datetime(2026, 4, 13, 0, 20, tzinfo=MOSCOW)
+    # and with no tally between them, the undated attack still starts no earlier than the lede
+    text = LEDE.replace("As of 08:30, 96 drones were shot down. ", "")
+    found = {o.place_name: o for o in read(extractor, text, voice="UA", published=published)}
+    assert found["Kyiv oblast"].occurred_start >= datetime(2026, 4, 12, 23, 10, tzinfo=MOSCOW)
     # Near miss: with no dated attack before it, the undated one keeps the day up to publication.
     found = read(extractor, LEDE.split(". ", 2)[2], voice="UA", published=published)
     assert [o.occurred_start for o in found] == [datetime(2026, 4, 12, 8, 40, tzinfo=MOSCOW)]
@@ -478,6 +485,13 @@ def test_an_undated_attack_after_a_dated_one_happened_no_earlier(extractor: Extr
 def test_a_birth_year_dates_no_attack(extractor: Extractor) -> None:
     text = "At 14:05 Moscow time Ukrainian formations shelled Gorlovka. A woman born in 1961 was wounded."
     found = read(extractor, text, voice="RU", published=datetime(2025, 4, 2, 21, 10, tzinfo=MOSCOW))
+    assert [o.occurred_start.year for o in found] == [2025]
+    text = text.replace("was wounded.", "was wounded and two houses were damaged.")
+    found = read(extractor, text, voice="RU", published=datetime(2025, 4, 2, 21, 10, tzinfo=MOSCOW))
+    assert [o.occurred_start.year for o in found] == [2025]
+    # nor does the year a thing was built
+    text = "Russian drones hit a school in Sumy that was built in 2010."
+    found = read(extractor, text, published=datetime(2025, 4, 2, 21, 10, tzinfo=MOSCOW))
     assert [o.occurred_start.year for o in found] == [2025]
 
 

@@ -1,8 +1,9 @@
 """Rule evaluation: incremental (new observations) and full (every observation) against 50 commitments.
 
 Fills a scratch database with synthetic observations (several reports per
-attack, two parties, places and targets drawn at random) and 50 commitments
-of one to three weeks, evaluates them once, then times:
+attack, two parties, places and targets drawn at random; each report tells one
+attack, and one in twenty also recalls another, as summaries do) and 50
+commitments of one to three weeks, evaluates them once, then times:
 
 - incremental: 1,000 new observations judged against every commitment (target <= 100 ms),
   the median of five batches after one to warm up, in two mixes: a dense worst case (all of them new evidence in force) and a typical mix
@@ -113,10 +114,34 @@ def commitments(rng: random.Random, days: int) -> list[CommitmentConfig]:
     return out
 
 
+#: Reports that also recall an earlier attack.
+RECAP_SHARE = 0.05
+
+
+class ReportIds:
+    """Hands out the scratch reports (ids 1..n): each to one attack, a few also recalling another."""
+
+    def __init__(self) -> None:
+        self.used = 0
+
+    def take(self, rng: random.Random) -> tuple[int, int]:
+        """A report for one telling of an attack, and where in it the attack is told."""
+        if self.used and rng.random() < RECAP_SHARE:
+            # A summary: the attack is recalled after the one a recent report led with.
+            return rng.randint(max(1, self.used - 1000), self.used), 300
+        self.used += 1
+        return self.used, 0
+
+    def take_many(self, count: int) -> int:
+        """The first of ``count`` fresh ids in a row."""
+        self.used += count
+        return self.used - count + 1
+
+
 def observation_rows(
     rng: random.Random,
     count: int,
-    report_ids: list[int],
+    reports: ReportIds,
     first: datetime,
     days: int,
     places: list[Place],
@@ -137,22 +162,31 @@ def observation_rows(
                 day = when.replace(hour=0, minute=0)
                 start, end, precision = day, day + timedelta(days=1), "day"
             voice = rng.choice(["independent", "independent", "UA", "RU"])
+            report_id, told_at = reports.take(rng)
             yield (
-                rng.choice(report_ids), "bench", actor, voice, "drone", rng.random() < 0.2, [target],
+                report_id, "bench", actor, voice, "drone", rng.random() < 0.2, [target],
                 place[0], place[1], place[1][:2], place[2], place[3], start, end, precision,
-                f"Drones hit a {target} target in {place[0]}.", 0, 40, round(rng.uniform(0.6, 0.95), 2),
+                f"Drones hit a {target} target in {place[0]}.", told_at, told_at + 40, round(rng.uniform(0.6, 0.95), 2),
             )  # fmt: skip
             made += 1
 
 
 def fill(
-    dsn: str, rng: random.Random, count: int, places: list[Place], *, start: datetime, days: int
+    dsn: str,
+    rng: random.Random,
+    reports: ReportIds,
+    count: int,
+    places: list[Place],
+    *,
+    start: datetime,
+    days: int,
 ) -> None:
-    with psycopg.connect(dsn) as conn:
-        report_ids = [r[0] for r in conn.execute("SELECT id FROM reports").fetchall()]
-        with conn.cursor().copy(f"COPY observations ({COPY_COLUMNS}) FROM STDIN") as copy:
-            for row in observation_rows(rng, count, report_ids, start, days, places):
-                copy.write_row(row)
+    with (
+        psycopg.connect(dsn) as conn,
+        conn.cursor().copy(f"COPY observations ({COPY_COLUMNS}) FROM STDIN") as copy,
+    ):
+        for row in observation_rows(rng, count, reports, start, days, places):
+            copy.write_row(row)
 
 
 def incremental(
@@ -222,6 +256,8 @@ def main() -> None:
     url = args.url.rsplit("/", 1)[0] + "/" + args.database
     upgrade(url=url)
     dsn = psycopg_dsn(url)
+    # One report per observation at most (the timed batches' included), shared among four sources.
+    per_source = (args.observations + (2 * args.runs + 2) * args.new) // 4 + 1
     with psycopg.connect(dsn) as conn:
         for name, voice in [
             ("wire", "independent"),
@@ -236,8 +272,8 @@ def main() -> None:
             conn.execute(
                 "INSERT INTO reports (source_id, external_id, url, text, fetched_at, content_hash, raw, extracted_with) "
                 "SELECT currval('sources_id_seq'), g::text, 'https://' || %s || '.example/' || g, 'text', now(), "
-                "md5(g::text), '{}', 'bench' FROM generate_series(1, 25000) g",
-                (name,),
+                "md5(g::text), '{}', 'bench' FROM generate_series(1, %s) g",
+                (name, per_source),
             )
     engine = make_engine(url)
     sessions = make_session_factory(engine)
@@ -251,7 +287,8 @@ def main() -> None:
         f"(about {args.observations / 2.5 / days / len(places):.1f} attacks a day per town) ...",
         flush=True,
     )
-    fill(dsn, rng, args.observations, places, start=YEAR, days=days)
+    reports = ReportIds()
+    fill(dsn, rng, reports, args.observations, places, start=YEAR, days=days)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     t0 = time.perf_counter()
@@ -301,16 +338,20 @@ def main() -> None:
     forces = sorted({in_force(day) for day in busiest})
 
     def dense(run: int) -> None:
-        fill(dsn, rng, args.new, places, start=YEAR + timedelta(days=busiest[run]), days=2)
+        fill(dsn, rng, reports, args.new, places, start=YEAR + timedelta(days=busiest[run]), days=2)
 
     def typical(run: int) -> None:
-        fill(dsn, rng, args.new * 9 // 10, places, start=YEAR, days=days)
+        fill(dsn, rng, reports, args.new * 9 // 10, places, start=YEAR, days=days)
+        again = args.new - args.new * 9 // 10
+        first = reports.take_many(again)
         with psycopg.connect(dsn) as conn:
+            # Other outlets' reports of stored attacks: each in a report of its own.
             conn.execute(
                 f"INSERT INTO observations ({COPY_COLUMNS}) "
-                f"SELECT {COPY_COLUMNS.replace('report_id', '1 + (report_id + 7) %% 100000')} FROM observations "
-                "WHERE id NOT IN (SELECT observation_id FROM evaluation_due) ORDER BY md5(id::text) LIMIT %s",
-                (args.new - args.new * 9 // 10,),
+                f"SELECT {COPY_COLUMNS.replace('report_id', '%s - 1 + row_number() OVER ()')} FROM ("
+                "SELECT * FROM observations WHERE id NOT IN (SELECT observation_id FROM evaluation_due) "
+                "ORDER BY md5(id::text) LIMIT %s) o",
+                (first, again),
             )
 
     incremental(

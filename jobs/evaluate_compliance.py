@@ -34,6 +34,7 @@ from db.queries.incremental_evidence import load_neighbourhoods
 from db.queries.violations import ViolationWriter
 from service.rules import Match, Terms, rule_for
 from service.rules.incidents import Incident, IncidentSet, assign, sort_for_assignment
+from service.rules.report_focus import keep_report_focus
 from service.rules.status import ViolationFacts, denial_applies, summarise
 from service.rules.terms import Candidate
 
@@ -78,10 +79,12 @@ def _judge(candidates: Sequence[Candidate], terms: Terms) -> tuple[list[Match], 
 
 
 def _group(matches: Iterable[Match], denials: Iterable[Candidate]) -> IncidentSet:
-    """Matches into incidents, most precise first; then each denial to the incidents it can be about."""
-    incidents = IncidentSet()
+    """Matches into incidents, most precise first, each report kept to the attack it tells first;
+    then each denial to the incidents it can be about."""
+    grouped = IncidentSet()
     for match in sort_for_assignment(matches):
-        assign(match, incidents)
+        assign(match, grouped)
+    incidents = keep_report_focus(grouped)
     _attach_denials(denials, incidents)
     return incidents
 

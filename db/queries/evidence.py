@@ -71,6 +71,7 @@ CANDIDATE_COLUMNS = (
     Observation.historical,
     Observation.denial,
     Observation.hypothetical,
+    Observation.quote_start,
 )
 #: How many leading columns of a row :func:`candidate_from_row` reads; extra columns follow them.
 CANDIDATE_WIDTH = len(CANDIDATE_COLUMNS)
@@ -101,6 +102,7 @@ def candidate_from_row(row: Sequence[Any]) -> Candidate:
         historical=row[20],
         denial=row[21],
         hypothetical=row[22],
+        quote_start=row[23],
     )
 
 

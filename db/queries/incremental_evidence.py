@@ -1,18 +1,22 @@
 """The incremental evaluation's loader: every stored observation new evidence can be grouped with.
 
 Grouping places each match into the best fitting incident among those whose
-core it is compatible with (same actor, overlapping time, agreeing place), so
-matches that no chain of such pairs links never meet: grouping one linked set
+core it is compatible with (same actor, overlapping time, agreeing place), and
+then keeps each report's matches in one incident per party (see
+:mod:`service.rules.report_focus`), so matches that no chain of such pairs, or
+of one report's matches of one party, links never meet: grouping one linked set
 (a component) alone gives exactly what grouping everything gives. New
 evidence is therefore grouped again with the whole of the components it
 touches, found by widening from it until nothing new is linked. The result is
 the full evaluation's, whatever order the evidence arrived in.
 
-Each round of the widening is two queries: scans bounded on both sides by
+Each round of the widening is three queries: scans bounded on both sides by
 index, by actor, place code and time (looser than compatibility, which also
 asks that two towns of one region be near each other; candidates of one actor
-and place code whose spans overlap share one scan), then the rows not read
-yet. Only compatible observations are taken, as grouping would link them.
+and place code whose spans overlap share one scan), the other observations of
+the frontier's reports, then the rows not read yet. Only compatible
+observations, and a report's observations of the same party, are taken, as
+grouping would link them.
 """
 
 from __future__ import annotations
@@ -67,12 +71,17 @@ def load_neighbourhoods(
             if _take(hoods[commitment_id], candidate, terms):
                 frontier.append((commitment_id, candidate))
     known = dict(known or {})
+    siblings: dict[int, list[int]] = {}
     while frontier:
         probes = _coalesce(frontier)
         order = list(probes)
         hits = _linked_ids(session, order)
-        known.update(_load(session, {observation_id for _, observation_id in hits} - known.keys()))
-        widened: list[tuple[str, Candidate]] = []
+        asked = {c.report_id for _, c in frontier if not c.denial} - siblings.keys()
+        siblings.update(_report_observations(session, asked))
+        wanted = {observation_id for _, observation_id in hits}
+        wanted.update(observation_id for report_id in asked for observation_id in siblings[report_id])
+        known.update(_load(session, wanted - known.keys()))
+        widened = _same_reports(hoods, by_id, frontier, siblings, known)
         for index, observation_id in hits:
             found = known[observation_id]
             for commitment_id, candidate in probes[order[index]]:
@@ -87,6 +96,49 @@ def load_neighbourhoods(
                     widened.append((commitment_id, found))
         frontier = widened
     return hoods
+
+
+def _same_reports(
+    hoods: dict[str, Neighbourhood],
+    by_id: dict[str, Terms],
+    frontier: Sequence[tuple[str, Candidate]],
+    siblings: dict[int, list[int]],
+    known: dict[int, Candidate],
+) -> list[tuple[str, Candidate]]:
+    """What the frontier's reports tell of the same party besides: linked as compatibility links.
+
+    Each report is evidence of one incident per party (see
+    :mod:`service.rules.report_focus`), so which incident its matches stay in
+    depends on all of them: grouping needs them together.
+    """
+    widened: list[tuple[str, Candidate]] = []
+    for commitment_id, candidate in frontier:
+        if candidate.denial:
+            continue
+        hood = hoods[commitment_id]
+        for observation_id in siblings.get(candidate.report_id, ()):
+            found = known.get(observation_id)
+            if found is None or found.denial or found.actor != candidate.actor:
+                continue
+            if observation_id in hood.matches:
+                continue
+            if _take(hood, found, by_id[commitment_id]):
+                widened.append((commitment_id, found))
+    return widened
+
+
+_SIBLINGS, _ = compile_statement(
+    text("SELECT report_id, id FROM observations WHERE report_id = ANY(CAST(:reports AS bigint[]))")
+)
+
+
+def _report_observations(session: Session, report_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Every stored observation of these reports, by report."""
+    found: dict[int, list[int]] = {report_id: [] for report_id in report_ids}
+    if found:
+        for report_id, observation_id in driver_rows(session, _SIBLINGS, {"reports": sorted(found)}):
+            found[report_id].append(observation_id)
+    return found
 
 
 #: (actor, place code or None for every place, start, end)

@@ -12,7 +12,7 @@ __all__ = ["CeasefireRule"]
 class CeasefireRule(Rule):
     kind = "ceasefire"
     name = "ceasefire"
-    version = 1
+    version = 2
 
     def targets_hit(self, candidate: Candidate, terms: Terms) -> tuple[str, ...] | None:
         return candidate.targets

@@ -12,7 +12,7 @@ __all__ = ["StrikePauseRule"]
 class StrikePauseRule(Rule):
     kind = "strike_pause"
     name = "strike_pause"
-    version = 1
+    version = 2
 
     def targets_hit(self, candidate: Candidate, terms: Terms) -> tuple[str, ...] | None:
         hit = tuple(t for t in candidate.targets if t in terms.protected_targets)

@@ -78,6 +78,8 @@ class Candidate:
     historical: bool = False
     denial: bool = False
     hypothetical: bool = False
+    #: Where the quote begins in its report's text: the attack a report tells first is what it is about.
+    quote_start: int = 0
     #: Start and end in whole microseconds since the epoch, and the place in radians with the
     #: cosine of its latitude: grouping compares each pair of observations many times over.
     span_us: tuple[int, int] = field(init=False, repr=False, compare=False)

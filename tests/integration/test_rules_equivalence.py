@@ -112,7 +112,8 @@ def fill(session: Session, rng: random.Random, count: int) -> list[list[dict[str
                     "occurred_end": end,
                     "precision": precision,
                     "quote": f"Observation {len(rows)} in {place or country}.",
-                    "quote_start": 0,
+                    # Where in its report it is told: a report is evidence of the attack it tells first.
+                    "quote_start": rng.choice([0, 0, 200, 400]),
                     "quote_end": 10,
                     "confidence": round(rng.uniform(0.5, 0.95), 2),
                     "denial": src.name == "ru-mod" and rng.random() < 0.5,

@@ -175,8 +175,8 @@ def test_records_one_violation_per_incident_with_citations_and_an_alert(
         text("SELECT place, status, citation_count, rule, confidence FROM v_violations ORDER BY place")
     ).all()
     assert [tuple(v) for v in views] == [
-        ("Kharkiv", "corroborated", 2, "strike_pause@1", 0.99),
-        ("Odesa", "reported", 1, "strike_pause@1", 0.9),
+        ("Kharkiv", "corroborated", 2, "strike_pause@2", 0.99),
+        ("Odesa", "reported", 1, "strike_pause@2", 0.9),
     ]
     citations = session.execute(
         text("SELECT source, report_url, published_at, quote FROM v_citations ORDER BY source, report_url")

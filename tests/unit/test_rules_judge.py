@@ -70,8 +70,8 @@ def ceasefire(**overrides: Any) -> Terms:
 def test_rules_are_registered_by_kind_with_a_name_and_version() -> None:
     rules = all_rules()
     assert set(rules) >= {"ceasefire", "strike_pause"}
-    assert rule_for("strike_pause").ident == "strike_pause@1"
-    assert rule_for("ceasefire").ident == "ceasefire@1"
+    assert rule_for("strike_pause").ident == "strike_pause@2"
+    assert rule_for("ceasefire").ident == "ceasefire@2"
     with pytest.raises(KeyError, match="truce"):
         rule_for("truce")
 

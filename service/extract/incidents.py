@@ -73,9 +73,25 @@ def merge_or_append(drafts: list[Draft], draft: Draft, gazetteer: Gazetteer) -> 
             continue
         if draft.time_explicit and not previous.time_explicit:
             continue
+        if _own_account_of_other_targets(previous, draft):
+            continue
         _absorb(previous, draft)
         return
     drafts.append(draft)
+
+
+def _own_account_of_other_targets(previous: Draft, draft: Draft) -> bool:
+    """ "Drones hit a gas facility in the region ... Russia's defence ministry said its forces
+    struck an airfield in the same region": the attacker's own account of what it struck,
+    when it names other targets than the attack told so far, is not more of that attack."""
+    return (
+        draft.actor is not None
+        and draft.voice == draft.actor
+        and previous.voice != draft.voice
+        and bool(draft.targets)
+        and bool(previous.targets)
+        and not set(draft.targets) & set(previous.targets)
+    )
 
 
 def _same_area(a: Place, b: Place, gazetteer: Gazetteer) -> bool:

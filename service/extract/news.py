@@ -52,7 +52,13 @@ from service.extract.flags import (
     tells_earlier_report,
 )
 from service.extract.incidents import Draft, anchor_denials, merge_or_append, to_observation
-from service.extract.news_actors import ActorReader, actor_segments, named_before_verb, nearest_agent
+from service.extract.news_actors import (
+    ActorReader,
+    actor_segments,
+    attributed_to,
+    named_before_verb,
+    nearest_agent,
+)
 from service.extract.news_context import Lazy, NewsContext
 from service.extract.news_neighbours import (
     heading_place,
@@ -321,7 +327,8 @@ class NewsExtractor:
             if not any(s <= offset < e for s, e in in_speaker)
         ]
         speaker_party = next((s.party for s in speakers if s.party), None)
-        if affirmative:
+        attributed = attributed_to(analysis, mentions)
+        if affirmative and attributed is None:
             # Up to the first clause's end: its speaker ("... said on Friday it had struck") opens it.
             claimed = self.lexicon.self_claim(analysis[: affirmative[0][1]])
             segments = actor_segments(agents, affirmative, speaker_party if claimed else None)
@@ -335,14 +342,21 @@ class NewsExtractor:
                         )
                     )
                 return drafts
-        actor = nearest_agent(agents, affirmative)
-        if speaker_party and self.lexicon.self_claim(analysis) and not named_before_verb(agents, affirmative):
+        actor = attributed or nearest_agent(agents, affirmative)
+        if (
+            attributed is None
+            and speaker_party
+            and self.lexicon.self_claim(analysis)
+            and not named_before_verb(agents, affirmative)
+        ):
             # "said it had struck facilities used by the armed forces of Ukraine": a party named
             # after the verb is what the speaker's side struck.
             actor = speaker_party
         if actor is None:
             trigger_at = affirmative[0][0] + affirmative[0][2] if affirmative else None
             actor = self._actors.actor_from_own_voice(ctx.report.source_voice, analysis, mentions, trigger_at)
+        if actor is None and not negated:
+            actor = self._actors.accused_by(speakers)
         return self._located_drafts(
             ctx, index, start, end, unspoken, speakers, affirmative, actor, [], negated=negated
         )

@@ -16,7 +16,7 @@ from service.extract.news_context import NewsContext
 from service.extract.parties import Mention, PartyLexicon, Speaker
 from service.extract.vocabulary import is_intercepted, targets_of
 
-__all__ = ["ActorReader", "actor_segments", "named_before_verb", "nearest_agent"]
+__all__ = ["ActorReader", "actor_segments", "attributed_to", "named_before_verb", "nearest_agent"]
 
 _OWN_SIDE = re.compile(r"\bour\s+(?:forces|troops|units|servicemen|soldiers|aviation|army)\b", re.IGNORECASE)
 _ENEMY_OBJECT = re.compile(
@@ -98,6 +98,14 @@ class ActorReader:
                 or _CLAIM_AFTER.match(sentence, mention.end)
             ):
                 return mention.code
+        return None
+
+    def accused_by(self, speakers: Sequence[Speaker]) -> str | None:
+        """ "The Russian-appointed authorities alleged that shelling hit a school in Oleshky": with
+        no attacker named, the one a party accuses is its opponent."""
+        for speaker in speakers:
+            if speaker.party and speaker.verb.startswith(("alleg", "accus", "blam")):
+                return self.lexicon.other_party(speaker.party)
         return None
 
     def denies_own_attack(self, ctx: NewsContext, clause: str, speakers: Sequence[Speaker]) -> bool:
@@ -238,6 +246,20 @@ def _side_of_subject(text: str, trigger_at: int) -> str | None:
                 after = "enemy" if own else "own"  # the object of the attack: the other side hit
             break
     return subject or after
+
+
+# "HRMMU attributes both strikes to the Russian armed forces", "a drone strike attributed by
+# the installed authorities to the Ukrainian armed forces": whoever it is put down to.
+_ATTRIBUTED = re.compile(r"\battribut(?:e|es|ed|ing)\b[^.;]{0,80}?\bto\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def attributed_to(text: str, mentions: Sequence[Mention]) -> str | None:
+    """The party an attack is attributed to, named right after "attributes ... to"."""
+    for match in _ATTRIBUTED.finditer(text):
+        for mention in mentions:
+            if match.end() <= mention.start <= match.end() + 2 and mention.kind != "capital":
+                return mention.code
+    return None
 
 
 def nearest_agent(

@@ -94,6 +94,9 @@ _CLOCK_AFTER = re.compile(r"\s+(?:time|standard time|summer time)\b", re.IGNOREC
 # "03:00 Moscow time (02:00 Kyiv)": the second clock's city names its zone.
 _CLOCK_IN_BRACKETS = re.compile(r"\(\s*\d{1,2}[:.]\d{2}\s+(?:[ap]\.?m\.?\s+)?$", re.IGNORECASE)
 _BRACKET_CLOSES = re.compile(r"\s*\)")
+# "09:02 Kyiv (07:02 GMT)": a live post's stamp in two zones; the city names the first.
+_CLOCK_BEFORE = re.compile(r"\b\d{1,2}[:.]\d{2}\s+$")
+_OTHER_CLOCK_AFTER = re.compile(r"\s*\(\s*\d{1,2}[:.]\d{2}\b")
 # A ship's name after its kind: "Rail ferry MYS TUZLA", "MV KERCH", "the rail ferry Mys Tuzla".
 _VESSEL_BEFORE = re.compile(
     r"\b(?:MV|MT|M/V|M/T|SS|ferry|tanker|carrier|bulker|freighter|vessel|ship|tug|barge)\s+(?:[A-Z][\w'-]*\s+){0,2}$"
@@ -267,7 +270,7 @@ def located(
     text: str, found: Sequence[PlaceMention], party_spans: Sequence[tuple[int, int]]
 ) -> list[PlaceMention]:
     """Places that are places: not a government ("Kyiv said"), a party's name, a clock ("Moscow
-    time", "(02:00 Kyiv)"), where a witness lives now ("now living in Dnipro") or an end of a route ("train No. 127 Kyiv–Sumy")."""
+    time", "(02:00 Kyiv)", "09:02 Kyiv (07:02 GMT)"), where a witness lives now ("now living in Dnipro") or an end of a route ("train No. 127 Kyiv–Sumy")."""
     return [
         p
         for p in found
@@ -277,6 +280,9 @@ def located(
         and not (
             _BRACKET_CLOSES.match(text, p.end)
             and _CLOCK_IN_BRACKETS.search(text, max(p.start - 16, 0), p.start)
+        )
+        and not (
+            _OTHER_CLOCK_AFTER.match(text, p.end) and _CLOCK_BEFORE.search(text, max(p.start - 8, 0), p.start)
         )
         and not _INSTALLED_AFTER.match(text, p.end)
         and not _RESIDENCE.search(text, max(p.start - 50, 0), p.start)

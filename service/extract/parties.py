@@ -165,6 +165,10 @@ _SPEECH = re.compile(
     re.IGNORECASE,
 )
 _ACCORDING = re.compile(r"\baccording to\s+(?P<spk>[^,.;]{2,80})", re.IGNORECASE)
+# "received allegations from the Russian-appointed authorities that ...": who alleges.
+_ALLEGATIONS_FROM = re.compile(
+    r"\b(?P<noun>allegations?|accusations?)\s+(?:from|by)\s+(?P<spk>[^,.;]{2,80}?)\s+that\b", re.IGNORECASE
+)
 _SPEAKER_STOP = re.compile(r"(?:^|[,;:]|\band\s+(?=the\b)|\bthat\b|\bwhile\b|\bas\b)\s*", re.IGNORECASE)
 # "the Moscow-installed authorities", "Russian-appointed governor", "Kremlin-backed officials":
 # speakers for the side that put them there.
@@ -416,6 +420,9 @@ class PartyLexicon:
             found.append(self._speaker(text, start, match.end(), phrase, match.group(0).split()[0].lower()))
         for match in _ACCORDING.finditer(text):
             found.append(self._speaker(text, match.start(), match.end(), match.group("spk"), "according"))
+        for match in _ALLEGATIONS_FROM.finditer(text):
+            verb = match.group("noun").lower()
+            found.append(self._speaker(text, match.start(), match.end(), match.group("spk"), verb))
         return found
 
     def _speaker(self, text: str, start: int, end: int, phrase: str, verb: str) -> Speaker:

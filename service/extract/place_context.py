@@ -57,7 +57,7 @@ DISTRICT_WORDS = frozenset({"district", "districts", "raion", "rayon", "raions",
 #: Words after a place's name that make the pair something else: a body of water ("the
 #: Kakhovka reservoir" is not the town) or a military grouping ("the Dnepr group of forces").
 NOT_PLACE_FOLLOWERS = frozenset(
-    {"reservoir", "river", "lake", "estuary", "lagoon", "canal", "group", "grouping", "fleet"}
+    {"reservoir", "river", "lake", "estuary", "lagoon", "canal", "arm", "group", "grouping", "fleet"}
     # "on Sovetskaya Street": a street, not the stanitsa of that name
     | {"street", "streets", "avenue", "avenues", "lane", "boulevard", "prospekt", "prospect", "embankment"}
 )

@@ -132,7 +132,9 @@ def find_times(
             mentions.append(mention)
             continue
         for index, waiting in unplaced:
-            if _SENTENCE_BREAK.search(text, waiting.end, expression.start) is None:
+            if _SENTENCE_BREAK.search(text, waiting.end, expression.start) is None and not _APPOSITIVE.search(
+                text, waiting.end, expression.start
+            ):
                 mentions[index] = _placed(mentions[index], waiting, mention, resolver)
         unplaced = [(len(mentions), expression)] if mention.relative else []
         mentions.append(mention)
@@ -181,6 +183,12 @@ def resolve_time(
     if not mentions:
         return None
     events = [m for m in mentions if not (m.speech or m.relative or m.aftermath or m.pause or m.bound)]
+    stamp = _ENTRY_STAMP.match(sentence)
+    if stamp is not None:
+        # "08:05 - Regional administration: a drone hit the church at 06:10": a live post's
+        # stamp is when it was written; the time it tells of is the attack's.
+        told = [m for m in events if m.start >= stamp.end()]
+        events = told or events
     if events:
         best = events[0] if anchor is None else min(events, key=lambda m: _distance(m, anchor))
         # "damage that analysts attribute to a drone strike on 24 April": the attack's own date.
@@ -200,6 +208,17 @@ def resolve_time(
     return TimeSpan(start, end, "multi_day", said.expression, said.historical)
 
 
+#: A live post's time stamp opening its sentence: "08:05 - ...", "11:30. ...", "09:50 Ukrliniia says".
+#: A clock that opens a sentence with no word before it is a stamp: what happened comes with
+#: "at" ("At 07:30 the town was shelled"). A zone may follow it: "09:02 Kyiv (07:02 GMT) ...".
+_ENTRY_STAMP = re.compile(
+    r"\s*(?:[01]?\d|2[0-3])[:.][0-5]\d"
+    r"(?:\s+(?:(?:Kyiv|Moscow|local)(?:\s+time)?|GMT|UTC|MSK))?(?:\s*\([^)]{1,20}\))?"
+    r"(?:\s*[-–—:]\s|\.\s|\s+(?=[A-Z])(?!(?:Kyiv|Moscow|GMT|UTC|MSK)\b))"
+)
+# "An hour after the ceasefire began, at 20:10, the town came under fire": a clock set off by
+# a comma is the main clause's, not the time of the event the relative counts from.
+_APPOSITIVE = re.compile(r",\s*(?:(?:at|around|about|shortly\s+before|just\s+before)\s+)*$")
 _UNTIL = re.compile(r"(?:until|till|up\s+to)\s", re.IGNORECASE)
 _NOUN_BEFORE = re.compile(
     r"\b(?:attacks?|strikes?|shelling|bombardments?|bombing|raids?)\s+(?:(?:on|of)\s+)?$", re.IGNORECASE
@@ -338,7 +357,10 @@ def _is_aftermath(text: str, start: int, end: int) -> bool:
 
 
 def _dates_a_pause(text: str, start: int) -> bool:
-    """ "since the ten-day moratorium began on Thursday": the time is the pause's, not an attack's."""
+    """ "since the ten-day moratorium began on Thursday": the time is the pause's, not an attack's
+    (but in "after the ceasefire began, at 20:10, the town came under fire" the clock is the attack's)."""
+    if _APPOSITIVE.search(text, max(0, start - 30), start):
+        return False
     words = [word.lower() for word in _WORDS.findall(text[max(0, start - 50) : start])[-4:]]
     return bool(words) and words[-1] in _BEGAN and bool(_PAUSE_NOUNS.intersection(words[:-1]))
 

@@ -1,0 +1,64 @@
+"""Whom an attack is put down to: a monitor's attribution and a party's allegation, held both ways."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from service.extract import Extractor
+from service.extract.parties import DEFAULT_PARTIES
+from tests.unit.test_extract_general_fixes import read
+
+pytestmark = pytest.mark.unit
+
+PUBLISHED = datetime(2026, 10, 11, 8, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(DEFAULT_PARTIES)
+
+
+def who(extractor: Extractor, text: str) -> list[tuple[str | None, str, str | None]]:
+    return [(o.actor, o.voice, o.place_name) for o in read(extractor, text, published=PUBLISHED)]
+
+
+def test_an_attack_is_the_partys_it_is_attributed_to(extractor: Extractor) -> None:
+    text = (
+        "At approximately 01:40 on 8 October, two drones struck the grain terminal of the Mykolaiv seaport."
+        " Based on munition remnants and on the direction of approach reported by the Ukrainian Air Force,"
+        " the mission attributes both strikes to the Russian armed forces."
+    )
+    assert who(extractor, text) == [("RU", "independent", "Mykolaiv")]
+    text = (
+        "On 8 October a worker was killed at a fuel depot in the Dzhankoi district of Crimea in a drone"
+        " strike attributed by the Russian-appointed authorities to the Ukrainian armed forces."
+    )
+    assert [actor for actor, _, _ in who(extractor, text)] == ["UA"]
+    # Near miss: a party that reports the attack is not who it is attributed to.
+    text = (
+        "Two drones struck the grain terminal of the Mykolaiv seaport on 8 October, the Ukrainian Air"
+        " Force reported."
+    )
+    assert [actor for actor, _, _ in who(extractor, text)] == ["RU"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Russian-appointed authorities alleged that shelling from the right bank damaged a school in"
+        " Oleshky on 9 October.",
+        "The mission received allegations from the Russian-appointed authorities that shelling from the"
+        " right bank at around 14:10 on 9 October damaged a school in Oleshky.",
+    ],
+)
+def test_a_party_alleging_an_attack_by_no_one_named_accuses_its_opponent(
+    extractor: Extractor, text: str
+) -> None:
+    assert who(extractor, text) == [("UA", "RU", "Oleshky")]
+
+
+def test_near_miss_a_party_telling_of_an_attack_on_its_side_names_the_other(extractor: Extractor) -> None:
+    text = "Ukraine's military said drones struck a substation in Kharkiv on 9 October."
+    assert [actor for actor, _, _ in who(extractor, text)] == ["RU"]

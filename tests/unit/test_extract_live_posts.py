@@ -1,0 +1,124 @@
+"""A live post's stamp is when it was written, and an attacker's own account of other targets is
+another story: each held both ways."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from service.extract import Extractor
+from service.extract.parties import DEFAULT_PARTIES
+from tests.unit.test_extract_general_fixes import read
+
+pytestmark = pytest.mark.unit
+
+KYIV = ZoneInfo("Europe/Kyiv")
+POSTED = datetime(2026, 4, 12, 11, 0, tzinfo=KYIV)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(DEFAULT_PARTIES)
+
+
+def local_times(extractor: Extractor, text: str) -> list[tuple[str | None, str]]:
+    return [
+        (o.place_name, o.occurred_start.astimezone(KYIV).strftime("%H:%M"))
+        for o in read(extractor, text, published=POSTED)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        (
+            "10:50 - Services passed without incident. 08:05 - Kherson regional administration: a Russian"
+            " drone dropped explosives on the yard of a church in Bilozerka at 06:10, injuring two women.",
+            "06:00",
+        ),
+        (
+            "09:40 – Governor: Russian shelling damaged two houses and a gas pipe in Nikopol at 07:40.",
+            "07:30",
+        ),
+        ("09:40. Russian artillery damaged two houses and a gas pipe in Nikopol at 07:40.", "07:30"),
+    ],
+)
+def test_the_time_a_live_post_tells_is_the_attacks_not_its_stamp(
+    extractor: Extractor, text: str, at: str
+) -> None:
+    # An exact clock is held as ten minutes either side of it.
+    assert [t for _, t in local_times(extractor, text)] == [at]
+
+
+def test_a_live_posts_stamp_still_dates_an_attack_it_gives_no_time_of(extractor: Extractor) -> None:
+    text = "09:40 - Governor: Russian shells hit Nikopol, damaging a house."
+    assert local_times(extractor, text) == [("Nikopol", "09:30")]
+    # Near miss: a clock that opens the sentence as its subject's time, not a post's stamp.
+    text = "At 09:40 Russian shells hit Nikopol, damaging a house, and at 10:15 the fire was out."
+    assert local_times(extractor, text) == [("Nikopol", "09:30")]
+
+
+def test_the_attackers_own_account_of_other_targets_is_not_more_of_the_attack(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Russian missiles and drones hit a gas production facility in Ukraine's Poltava region overnight,"
+        " the energy ministry said. Russia's defence ministry said its forces had carried out a precision"
+        " strike on the Myrhorod military airfield in the same region overnight."
+    )
+    found = read(extractor, text, published=datetime(2025, 4, 4, 11, 10, tzinfo=UTC))
+    gas = [o for o in found if "energy" in o.targets]
+    assert [(o.place_name, o.targets) for o in gas] == [("Poltava region", ("energy",))]
+    # Near miss: the same side's own account of the same kind of target goes on with the attack.
+    text = (
+        "Russian missiles hit a gas production facility in Ukraine's Poltava region overnight, the energy"
+        " ministry said. Russia's defence ministry said its forces had struck a gas facility in Myrhorod"
+        " in the same region overnight."
+    )
+    found = read(extractor, text, published=datetime(2025, 4, 4, 11, 10, tzinfo=UTC))
+    assert [o.place_name for o in found if "energy" in o.targets] == ["Myrhorod"]
+
+
+def test_a_live_posts_stamp_in_two_zones_names_no_place(extractor: Extractor) -> None:
+    text = (
+        "09:02 Kyiv (07:02 GMT) Russia's defence ministry says Ukrainian drones attacked an oil pumping"
+        " station at Kavkazskaya in Russia's Krasnodar region at 02:30 Moscow time."
+    )
+    found = read(extractor, text, published=datetime(2025, 3, 19, 7, 10, tzinfo=UTC))
+    assert [(o.actor, o.place_name, o.occurred_start.strftime("%H:%M")) for o in found] == [
+        ("UA", "Kavkazskaya", "23:20")
+    ]
+    # Near miss: a city after a clock with no second clock in brackets is a place.
+    text = "At 02:00 Kyiv came under a massive drone attack, the city's military administration said."
+    assert [o.place_name for o in read(extractor, text, published=POSTED)] == ["Kyiv"]
+
+
+def test_a_river_arm_named_after_a_town_is_not_the_town(extractor: Extractor) -> None:
+    text = (
+        "INCIDENT 11 OCT 1630 UTC. MV AILA STAR (general cargo), at anchor, Kilia arm of the Danube near"
+        " Izmail, struck by a Russian UAV on the bridge."
+    )
+    found = read(extractor, text, published=datetime(2026, 10, 12, 8, tzinfo=UTC))
+    assert [o.place_name for o in found] == ["Izmail"]
+    # Near miss: the town itself.
+    text = "INCIDENT 11 OCT 1630 UTC. A Russian UAV struck a grain warehouse in the port of Kilia."
+    assert [o.place_name for o in read(extractor, text, published=datetime(2026, 10, 12, 8, tzinfo=UTC))] == [
+        "Kilia"
+    ]
+
+
+def test_a_clock_set_off_by_a_comma_after_the_pause_began_is_the_attacks(extractor: Extractor) -> None:
+    moscow = ZoneInfo("Europe/Moscow")
+    posted = datetime(2020, 12, 24, 20, 40, tzinfo=moscow)
+    text = (
+        "Shebekino. An hour after the ceasefire began, at 20:10, the town came under fire from a multiple"
+        " rocket launcher. A private house on Nekrasova Street was damaged."
+    )
+    found = read(extractor, text, voice="RU", published=posted)
+    assert [o.occurred_start.astimezone(moscow).strftime("%H:%M") for o in found] == ["20:00"]
+    # Near miss: the time of the pause itself, and an hour after it.
+    text = text.replace("began, at 20:10,", "began at 19:10")
+    found = read(extractor, text, voice="RU", published=posted)
+    assert [o.occurred_start.astimezone(moscow).strftime("%H:%M") for o in found] == ["20:00"]

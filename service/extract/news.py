@@ -69,6 +69,7 @@ from service.extract.news_neighbours import (
     places_told_after,
     refers_back,
     targets_told_after,
+    time_told_after,
     time_told_before,
     title_time,
     undated_after_the_lede,
@@ -190,6 +191,7 @@ class NewsExtractor:
             else:
                 note_scene_time(context, index, start, end)
         time_told_before(context, sentences, drafts)
+        time_told_after(context, sentences, drafts)
         places_told_after(drafts)
         self._fill_gaps(context, drafts)
         undated_after_the_lede(drafts)

@@ -24,6 +24,7 @@ __all__ = [
     "places_told_after",
     "refers_back",
     "targets_told_after",
+    "time_told_after",
     "time_told_before",
     "title_time",
     "undated_after_the_lede",
@@ -77,6 +78,51 @@ def object_told_before(
                 # the thing is where it was named, unless this sentence names a part of that place
                 draft.place = earlier.place
             break
+
+
+#: The longest passage a quote grows to (as incidents' own).
+_MAX_QUOTE = 700
+# "... said the attack happened at about 9:30 p.m.": when the attack just told took place.
+_WHEN_IT_HAPPENED = re.compile(
+    r"\b(?:the|this|that)\s+(?:(?:drone|missile|artillery|rocket)\s+)?(?:attack|strike|shelling|explosion|blast)\s+"
+    r"(?:happened|occurred|took\s+place|began|started|was\s+(?:carried\s+out|launched|recorded))"
+    r"\s+(?=(?:at|around|about|shortly\s+(?:after|before))\b)",
+    re.IGNORECASE,
+)
+#: Where the clause that says when ends: "... happened at about 9:30 p.m. and injured three".
+_CLAUSE_END = re.compile(r"[,;]|\s+(?:and|which|when|after|before|as)\s+", re.IGNORECASE)
+
+
+def time_told_after(ctx: NewsContext, sentences: Sequence[tuple[int, int]], drafts: list[Draft]) -> None:
+    """The hour of an attack told in the sentence after it, which reported no attack of its own:
+    "Russian drones struck a building in Sumy on Monday evening ... The head of the region said
+    the attack happened at about 9:30 p.m." Only a time within the one the attack has."""
+    told = {index for draft in drafts for index in draft.sentences}
+    for draft in drafts:
+        after = max(draft.sentences, default=-1) + 1
+        if after >= len(sentences) or after in told:
+            continue
+        start, end = sentences[after]
+        sentence = ctx.text[start:end]
+        found = _WHEN_IT_HAPPENED.search(sentence)
+        if found is None or is_negated(sentence):
+            continue
+        # Only the clause that says when: not the pause's clock told beside it.
+        stop = _CLAUSE_END.search(sentence, found.end())
+        clause = sentence[found.start() : stop.start() if stop else len(sentence)]
+        tz = ctx.clock_at(draft.place)
+        span = resolve_time(clause, published_at=ctx.published, tz=tz, story_time=ctx.story_time(after))
+        if (
+            span is not None
+            and not span.historical
+            and draft.span.start <= span.start
+            and span.end <= draft.span.end
+            and (span.start, span.end) != (draft.span.start, draft.span.end)
+        ):
+            draft.span, draft.time_explicit = span, True
+            draft.sentences.append(after)
+            if end - draft.quote_start <= _MAX_QUOTE:
+                draft.quote_end = end  # the quote carries the hour too
 
 
 def time_told_before(ctx: NewsContext, sentences: Sequence[tuple[int, int]], drafts: list[Draft]) -> None:

@@ -1,5 +1,7 @@
-"""A live post's stamp is when it was written, and an attacker's own account of other targets is
-another story: each held both ways."""
+"""When and where a post or story tells an attack happened: a live post's stamp is when it was
+written, a clock set off by a comma or told in the next sentence is the attack's, a stamp's or a
+river arm's town is no place, and an attacker's own account of other targets is another story.
+Each held both ways."""
 
 from __future__ import annotations
 
@@ -122,3 +124,24 @@ def test_a_clock_set_off_by_a_comma_after_the_pause_began_is_the_attacks(extract
     text = text.replace("began, at 20:10,", "began at 19:10")
     found = read(extractor, text, voice="RU", published=posted)
     assert [o.occurred_start.astimezone(moscow).strftime("%H:%M") for o in found] == ["20:00"]
+
+
+def test_the_hour_told_in_the_sentence_after_narrows_the_attack(extractor: Extractor) -> None:
+    posted = datetime(2025, 12, 29, 22, 10, tzinfo=KYIV)
+    text = (
+        "Russian drones struck an apartment building in the city of Sumy on Monday evening, regional"
+        " officials said. The head of the regional administration said the attack happened at about"
+        " 9:30 p.m. and injured three residents."
+    )
+    found = read(extractor, text, published=posted)
+    assert [(o.occurred_start.astimezone(KYIV).strftime("%H:%M"), o.precision) for o in found] == [
+        ("21:00", "exact")
+    ]
+    assert found[0].quote.endswith("injured three residents.")
+    # Near miss: the clock of the pause told beside it is not the attack's.
+    text = (
+        "A Russian drone hit a substation in Mykolaiv at about 23:20 on Tuesday. The strike came twenty"
+        " minutes after the moratorium expired at midnight Moscow time, which has been 23:00 in Kyiv."
+    )
+    found = read(extractor, text, published=datetime(2025, 11, 5, 9, 30, tzinfo=KYIV))
+    assert [o.occurred_start.astimezone(KYIV).strftime("%H:%M") for o in found] == ["22:50"]

@@ -219,7 +219,7 @@ _NEGATED = re.compile(
     r"\bno\s+(?:[\w-]+[\s,]+){0,6}?(?:attacks?|strikes?|shelling|missiles?|drones?|uavs?|hits?|shells?"
     r"|bombs?|equipment|facilit\w+|infrastructure)\b[^.;]*?\b(?:(?:were|was|have been|has been|had been"
     r"|are being|is being)\s+)?(?:recorded|reported|registered|observed|carried out|launched|fired|reached|"
-    r"hit|damaged|struck|made|detected|conducted)\b"
+    r"hit|damaged|struck|made|detected|conducted|delivered|inflicted)\b"
     r"|\b(?:passed|went|gone|was|were)\s+(?:by\s+)?(?:[\w-]+\s+){0,4}?without\s+(?:any\s+)?(?:attacks?|strikes?"
     r"|shelling|incidents?|hits?)"
     # "there have been no attacks on the ports since 30 September", "there were no strikes"

@@ -1,4 +1,5 @@
-"""Whom an attack is put down to: a monitor's attribution and a party's allegation, held both ways."""
+"""Whom an attack is put down to, and what it was not: a monitor's attribution, a party's
+allegation, and strikes "not delivered" on a target; each held both ways."""
 
 from __future__ import annotations
 
@@ -62,3 +63,17 @@ def test_a_party_alleging_an_attack_by_no_one_named_accuses_its_opponent(
 def test_near_miss_a_party_telling_of_an_attack_on_its_side_names_the_other(extractor: Extractor) -> None:
     text = "Ukraine's military said drones struck a substation in Kharkiv on 9 October."
     assert [actor for actor, _, _ in who(extractor, text)] == ["RU"]
+
+
+def test_strikes_not_delivered_on_energy_add_no_energy_target(extractor: Extractor) -> None:
+    text = (
+        "Last night, the Armed Forces of the Russian Federation delivered a group strike on enterprises of"
+        " Ukraine's military-industrial complex in the city of Kiev. In accordance with the moratorium, no"
+        " strikes were delivered on energy infrastructure facilities."
+    )
+    found = read(extractor, text, published=datetime(2025, 4, 9, 8, tzinfo=UTC))
+    assert [(o.actor, o.targets) for o in found] == [("RU", ("military", "industrial"))]
+    # Near miss: strikes that were delivered on energy facilities are an attack on them.
+    text = text.replace("no strikes were delivered on", "strikes were also delivered on")
+    found = read(extractor, text, published=datetime(2025, 4, 9, 8, tzinfo=UTC))
+    assert any("energy" in o.targets for o in found)

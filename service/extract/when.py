@@ -320,10 +320,11 @@ _AFTERMATH_STEMS = (
     "restor", "repair", "resum", "reopen", "reconnect", "return", "back", "extinguish", "put out",
     "cleared", "lifted", "rebuilt", "recover", "establish",
 )  # fmt: skip
-# "Shelling resumed on Tuesday night" is the attack itself, not its aftermath.
+# "Shelling resumed on Tuesday night" is the attack itself, not its aftermath; so is "resumed the
+# special military operation".
 _HOSTILE_SUBJECT = re.compile(
     r"\b(?:shelling|attacks?|strikes?|fire|firing|bombardments?|bombing|assaults?|drones?|missiles?"
-    r"|offensive|fighting|hostilities|raids?)\b",
+    r"|offensive|fighting|hostilities|raids?|(?:military|combat)\s+operations?)\b",
     re.I,
 )
 

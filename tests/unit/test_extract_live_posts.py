@@ -145,3 +145,20 @@ def test_the_hour_told_in_the_sentence_after_narrows_the_attack(extractor: Extra
     )
     found = read(extractor, text, published=datetime(2025, 11, 5, 9, 30, tzinfo=KYIV))
     assert [o.occurred_start.astimezone(KYIV).strftime("%H:%M") for o in found] == ["22:50"]
+
+
+def test_resuming_operations_is_no_aftermath_and_dates_the_strike_after_it(extractor: Extractor) -> None:
+    moscow = ZoneInfo("Europe/Moscow")
+    text = (
+        "Since 00:00 on 21 April, the Russian Armed Forces have resumed the special military operation."
+        " Units of the Sever group of forces struck manpower and equipment of the Armed Forces of Ukraine"
+        " near Yunakivka in the Sumy region."
+    )
+    found = read(extractor, text, voice="RU", published=datetime(2025, 4, 21, 9, tzinfo=moscow))
+    assert [o.occurred_start.astimezone(moscow).strftime("%d %H:%M") for o in found] == ["21 00:00"]
+    # Near miss: power resumed since midnight is the aftermath, and dates no strike.
+    text = text.replace(
+        "the Russian Armed Forces have resumed the special military operation", "power supply has resumed"
+    )
+    found = read(extractor, text, voice="RU", published=datetime(2025, 4, 21, 9, tzinfo=moscow))
+    assert [o.occurred_start.astimezone(moscow).strftime("%d %H:%M") for o in found] != ["21 00:00"]

@@ -384,7 +384,7 @@ _HABITUAL = re.compile(
     r"every (?:day|night|week)|times a (?:day|week)|regularly|routinely|constantly|frequently|often|"
     r"repeatedly)\b"
     # "the enemy attacked railway infrastructure almost every night": a pattern told, in any tense
-    r"|\b(?:almost|nearly|virtually|practically)\s+every\s+(?:single\s+)?(?:day|night|week)\b"
+    r"|\b(?:almost|nearly|virtually|practically)\s+(?:every\s+(?:single\s+)?(?:day|night|week)|daily|nightly)\b"
     r"|\b(?:day|night)\s+after\s+(?:day|night)\b"
     # "had shelled the station several times from 19 March": a count of attacks, none of them told
     r"|\b(?:shelled|struck|hit|attacked|bombed|targeted)\b[^.;,]*?\b(?:several|many|multiple|numerous|countless"

@@ -1,5 +1,5 @@
 """Whom an attack is put down to, and what it was not: a monitor's attribution, a party's
-allegation, and strikes "not delivered" on a target; each held both ways."""
+allegation, strikes "not delivered" on a target and attacks "almost daily"; each held both ways."""
 
 from __future__ import annotations
 
@@ -77,3 +77,13 @@ def test_strikes_not_delivered_on_energy_add_no_energy_target(extractor: Extract
     text = text.replace("no strikes were delivered on", "strikes were also delivered on")
     found = read(extractor, text, published=datetime(2025, 4, 9, 8, tzinfo=UTC))
     assert any("energy" in o.targets for o in found)
+
+
+def test_attacks_almost_daily_are_a_pattern_not_an_incident(extractor: Extractor) -> None:
+    text = (
+        "In the spring of 2026 Russian forces struck Ukrainian railway infrastructure in Sumy almost daily."
+    )
+    assert read(extractor, text, published=PUBLISHED) == []
+    # Near miss: one strike on one day.
+    text = "On Monday Russian forces struck Ukrainian railway infrastructure in Sumy."
+    assert [o.place_name for o in read(extractor, text, published=PUBLISHED)] == ["Sumy"]

@@ -84,7 +84,7 @@ from service.extract.news_places import (
     targets_before_each,
     without_dateline,
 )
-from service.extract.news_voice import OwnVoice
+from service.extract.news_voice import OwnVoice, declared_zone
 from service.extract.parties import PartyLexicon, Speaker
 from service.extract.places import Gazetteer, PlaceMention
 from service.extract.sentences import split_clauses, split_sentences
@@ -136,7 +136,7 @@ class NewsExtractor:
         dateline = (
             self.gazetteer.find(text[: len(text) - len(reading.lstrip())]) if reading is not text else []
         )
-        voice_zone = self._own_voice.zone(report.source_voice)
+        voice_zone = self._own_voice.zone(report.source_voice) or declared_zone(reading)
         zone = voice_zone or report_zone(places or title_places() or dateline)
         context = NewsContext(
             report,

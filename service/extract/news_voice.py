@@ -1,15 +1,28 @@
 """What a party's own channel implies that its text does not say: the clock it keeps and,
-for an attack it names no place of, the country it speaks for."""
+for an attack it names no place of, the country it speaks for; and the clock a report
+declares it keeps ("All times UTC")."""
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 from service.extract.incidents import Draft
 from service.extract.parties import PartyLexicon
 from service.extract.places import Gazetteer, Place, PlaceMention
 
-__all__ = ["OwnVoice"]
+__all__ = ["OwnVoice", "declared_zone"]
+
+# "All times UTC.", "All times are in GMT", a table's "Time (UTC)" column.
+# ("local time (UTC+3)" declares an offset, not that the report keeps UTC.)
+_DECLARED = re.compile(
+    r"\ball\s+times\s+(?:are\s+)?(?:in\s+|given\s+in\s+)?(?:UTC|GMT)\b|\btimes?\s*\(\s*(?:UTC|GMT)\s*\)", re.I
+)
+
+
+def declared_zone(text: str) -> ZoneInfo | None:
+    """The clock a report says all its times are in, wherever the attacks it tells happened."""
+    return ZoneInfo("UTC") if _DECLARED.search(text) else None
 
 
 class OwnVoice:

@@ -74,9 +74,14 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
     return (start, end) if end > start else None
 
 
-# Where a list breaks lines: a blank line, or a new line that opens a bullet ("- Kherson city: ...").
-# Situation reports list one attack a line, most without a full stop.
-_LINE_BREAK = re.compile(r"\n[ \t]*(?:\n\s*|(?=[-–•*·][ \t]))")
+# Where a list breaks lines: a blank line, a new line that opens a bullet ("- Kherson city: ..."),
+# one that opens with its label ("Druzhkivka: A drone hit ...", a digest's entry under its
+# heading), or a table's row. Situation reports list one attack a line, most without a full stop.
+_LINE_BREAK = re.compile(
+    r"\n[ \t]*(?:\n\s*|(?=[-–•*·][ \t])|(?=[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){0,2}:[ \t])"
+    # a table's row, one cell a line, that opens with its date and time: "2025-08-16 06:45"
+    r"|(?=\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}\s*\n))"
+)
 _ANY_BREAK = re.compile(f"(?P<line>{_LINE_BREAK.pattern})|{_BOUNDARY.pattern}")
 
 

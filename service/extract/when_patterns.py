@@ -61,7 +61,8 @@ _DATE_PRE = r"(?P<{g}>(?i:(?:on|since|until|till|to|by|before|after|from|between
 
 _ISO = (
     r"(?P<iso>(?P<iso_y>\d{4})-(?P<iso_m>[01]\d)-(?P<iso_d>[0-3]\d))"
-    r"(?:[T\s][0-2]\d:[0-5]\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?(?!\d)"
+    # "2025-08-16T06:45:00Z" is one token; in "2025-08-16 06:45" the clock that follows is read as a clock
+    r"(?:T[0-2]\d:[0-5]\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?(?!\d)"
 )
 # Clock times with what qualifies them: "at about", "shortly after", "between".
 _CLOCK = (

@@ -38,7 +38,7 @@ from tests.integration._cli import environment, tracker
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "corpus" / "heldout"
 #: Corpora written apart from the extractor, each scored once before any rule changed because of it.
-BLINDS = tuple(ROOT / "tests" / "corpus" / name for name in ("blind", *(f"blind{n}" for n in range(2, 25))))
+BLINDS = tuple(ROOT / "tests" / "corpus" / name for name in ("blind", *(f"blind{n}" for n in range(2, 26))))
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 DEV = SHARED_EVAL / "dev"
 SCORE_PY = SHARED_EVAL / "score.py"
@@ -229,6 +229,14 @@ BLIND23_GAP = (
     "are cited for the first they list, the labels for another; the figures and every miss, false "
     "positive, split and merge follow"
 )
+BLIND25_GAP = (
+    "blind25 (an August 2025 energy moratorium of both sides and a Donetsk evacuation ceasefire: a "
+    "wire's live blog, an analysts' digest, an NGO's log tables in UTC, a governor's channel, "
+    "ministries) is below the bar: a digest's 'Russian breaches alleged by Ukraine' takes the wrong "
+    "attacker, a sentence of two attacks joined by 'and' gives the second's target to the first's "
+    "place, and a district known by its new name (Berestyn) is no place; the figures and every "
+    "miss, false positive, split and merge follow"
+)
 # Corpora that may still fall short of the bar, each with the reason shown when it does.
 GAPS = {
     "blind7": BLIND7_GAP,
@@ -242,6 +250,7 @@ GAPS = {
     "blind21": BLIND21_GAP,
     "blind22": BLIND22_GAP,
     "blind23": BLIND23_GAP,
+    "blind25": BLIND25_GAP,
 }
 
 
@@ -320,6 +329,7 @@ REPORTS = {
     "blind22": (75, 95),
     "blind23": (75, 95),
     "blind24": (75, 95),
+    "blind25": (90, 110),
 }
 
 

@@ -165,6 +165,8 @@ _SPEECH = re.compile(
     re.IGNORECASE,
 )
 _ACCORDING = re.compile(r"\baccording to\s+(?P<spk>[^,.;]{2,80})", re.IGNORECASE)
+# An accusation in the passive: "breaches alleged by Ukraine", "accused by Moscow".
+_BY_AFTER = re.compile(r"\s+by\s+(?P<spk>[^,.;:]{2,60})")
 # "received allegations from the Russian-appointed authorities that ...": who alleges.
 _ALLEGATIONS_FROM = re.compile(
     r"\b(?P<noun>allegations?|accusations?)\s+(?:from|by)\s+(?P<spk>[^,.;]{2,80}?)\s+that\b", re.IGNORECASE
@@ -408,6 +410,12 @@ class PartyLexicon:
         """Attributions in ``text``: "X said", "X accused", "according to X"."""
         found: list[Speaker] = []
         for match in _SPEECH.finditer(text):
+            verb = match.group(0).split()[0].lower()
+            passive = _BY_AFTER.match(text, match.end()) if verb.startswith(("alleg", "accus")) else None
+            if passive is not None:
+                # "breaches alleged by Ukraine": who alleges follows "by"; what precedes is alleged.
+                found.append(self._speaker(text, match.start(), passive.end(), passive.group("spk"), verb))
+                continue
             head = text[: match.start()]
             cut = 0
             for stop in _SPEAKER_STOP.finditer(head):

@@ -87,3 +87,14 @@ def test_attacks_almost_daily_are_a_pattern_not_an_incident(extractor: Extractor
     # Near miss: one strike on one day.
     text = "On Monday Russian forces struck Ukrainian railway infrastructure in Sumy."
     assert [o.place_name for o in read(extractor, text, published=PUBLISHED)] == ["Sumy"]
+
+
+def test_who_alleges_in_the_passive_is_who_follows_by(extractor: Extractor) -> None:
+    text = (
+        "Ceasefire, other Russian breaches alleged by Ukraine: an FPV drone hit an evacuation minibus near"
+        " Druzhkivka at about 15:10."
+    )
+    assert [(actor, voice) for actor, voice, _ in who(extractor, text)] == [("RU", "UA")]
+    # The accuser's opponent is the attacker when none is named.
+    text = "A strike on a minibus near Druzhkivka at about 15:10 was alleged by Russia's defence ministry."
+    assert [(actor, voice) for actor, voice, _ in who(extractor, text)] == [("UA", "RU")]

@@ -241,6 +241,9 @@ _NEGATED = re.compile(
     # "reports ... about a hit on a substation were not confirmed"
     r"|\b(?:reports?|claims?|information|rumou?rs?|accounts?)\b[^.;:]{0,120}?\b(?:were|was|have|has)\s+not\s+"
     r"(?:been\s+)?(?:confirmed|verified)\b"
+    # "there was no new damage to generation facilities as a result of enemy attacks"
+    r"|\bno\s+(?:new\s+|further\s+|additional\s+)?damage\b[^.;]{0,80}?\b(?:as\s+a\s+result\s+of|from|caused\s+by)"
+    r"\s+(?:[\w-]+\s+){0,2}?(?:attacks?|strikes?|shelling)\b"
     r"|\bnone\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,4}?(?:were|was|have\s+been|has\s+been"
     r"|had\s+been)\s+(?:\w+\s+)?(?:hit|damaged|struck|attacked|shelled|targeted|affected|destroyed)\b",
     _I,
@@ -388,7 +391,9 @@ _HABITUAL = re.compile(
     r"|\b(?:day|night)\s+after\s+(?:day|night)\b"
     # "had shelled the station several times from 19 March": a count of attacks, none of them told
     r"|\b(?:shelled|struck|hit|attacked|bombed|targeted)\b[^.;,]*?\b(?:several|many|multiple|numerous|countless"
-    r"|dozens\s+of|a\s+number\s+of|(?:about\s+|some\s+|nearly\s+|almost\s+|over\s+)?(?:a|half\s+a)\s+dozen)\s+times\b"
+    r"|dozens\s+of|a\s+number\s+of|(?:about\s+|some\s+|nearly\s+|almost\s+|over\s+)?(?:a|half\s+a)\s+dozen"
+    # "has attacked Ukrainian energy facilities 17 times since the moratorium took effect"
+    r"|(?:more\s+than\s+|over\s+|at\s+least\s+|about\s+|some\s+)?\d[\d,]*)\s+times\b"
     # "the Kyiv regime continues to attack energy facilities in several Russian regions"
     r"|\bcontinu(?:es|e|ed|ing)\s+(?:to\s+(?:attack|strike|shell|bomb|target|hit|fire\s+on)"
     r"|(?:attacking|striking|shelling|bombing|targeting|firing\s+on)"

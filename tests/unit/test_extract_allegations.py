@@ -1,5 +1,6 @@
 """Whom an attack is put down to, and what it was not: a monitor's attribution, a party's
-allegation, strikes "not delivered" on a target and attacks "almost daily"; each held both ways."""
+allegation, strikes "not delivered" on a target, "no new damage", and attacks "almost daily" or
+"17 times"; each held both ways."""
 
 from __future__ import annotations
 
@@ -98,3 +99,22 @@ def test_who_alleges_in_the_passive_is_who_follows_by(extractor: Extractor) -> N
     # The accuser's opponent is the attacker when none is named.
     text = "A strike on a minibus near Druzhkivka at about 15:10 was alleged by Russia's defence ministry."
     assert [(actor, voice) for actor, voice, _ in who(extractor, text)] == [("UA", "RU")]
+
+
+def test_a_count_of_attacks_in_figures_is_no_incident(extractor: Extractor) -> None:
+    text = (
+        "Since the moratorium took effect on 5 August, the Russian Federation has attacked Ukrainian energy"
+        " facilities 17 times, the minister said."
+    )
+    assert read(extractor, text, published=PUBLISHED) == []
+    # Near miss: a count of drones is not a count of attacks.
+    text = "On Monday the Russian Federation attacked energy facilities in Sumy with 17 drones, the minister said."
+    assert [o.place_name for o in read(extractor, text, published=PUBLISHED)] == ["Sumy"]
+
+
+def test_no_new_damage_from_attacks_is_a_negation(extractor: Extractor) -> None:
+    text = "Over the past day there was no new damage to generation or gas facilities as a result of enemy attacks."
+    assert read(extractor, text, voice="UA", published=PUBLISHED) == []
+    # Near miss: damage from an attack is an attack on what was damaged.
+    text = "Over the past day there was new damage to a gas facility in Sumy as a result of enemy attacks."
+    assert [o.targets for o in read(extractor, text, voice="UA", published=PUBLISHED)] == [("energy",)]

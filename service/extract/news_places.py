@@ -22,6 +22,7 @@ from service.extract.flags import (
     unmentioned_spans,
 )
 from service.extract.news_context import NewsContext
+from service.extract.occupied import clock_zone
 from service.extract.parties import Speaker
 from service.extract.places import Gazetteer, Place, PlaceMention
 from service.extract.vocabulary import blank, consequence_spans, targets_of
@@ -312,8 +313,9 @@ def _overlaps(span: tuple[int, int], others: Sequence[tuple[int, int]]) -> bool:
 
 def report_zone(places: Sequence[PlaceMention]) -> ZoneInfo:
     for mention in places:
-        if mention.place.timezone:
-            return ZoneInfo(mention.place.timezone)
+        zone = clock_zone(mention.place)
+        if zone:
+            return ZoneInfo(zone)
     return _UTC
 
 

@@ -1,5 +1,5 @@
-"""A digest's entries under their headings and a log's table, one cell a line, in the clock it
-declares: each held both ways."""
+"""A digest's entries under their headings, a log's table, one cell a line, in the clock it
+declares, and the clock of a town Russia holds: each held both ways."""
 
 from __future__ import annotations
 
@@ -57,3 +57,17 @@ def test_an_offset_given_beside_local_time_declares_no_utc_clock(extractor: Extr
     )
     found = read(extractor, text, published=datetime(2026, 7, 5, 9, tzinfo=UTC))
     assert [o.occurred_start.strftime("%H:%M") for o in found] == ["08:50"]  # about 12:20 in Kyiv
+
+
+@pytest.mark.parametrize(
+    ("town", "utc"),
+    [
+        ("Horlivka", "07:05"),  # held by Russia: Moscow time, UTC+3 in February
+        ("Enerhodar", "07:05"),
+        ("Kramatorsk", "08:05"),  # near miss: Kyiv time, UTC+2 in February
+    ],
+)
+def test_a_town_russia_holds_keeps_moscows_clock(extractor: Extractor, town: str, utc: str) -> None:
+    text = f"Shelling hit a substation in {town} at 10:15 local time on Thursday, officials said."
+    found = read(extractor, text, published=datetime(2026, 2, 12, 17, 30, tzinfo=UTC))
+    assert [o.occurred_start.strftime("%H:%M") for o in found] == [utc]

@@ -196,11 +196,23 @@ def test_a_clock_the_notes_give_in_moscow_time_is_read_in_moscow_time(extractor:
     )
     (found,) = read(extractor, occupied)
     assert found.occurred_start == datetime(2026, 2, 4, 10, tzinfo=UTC)  # 13:00 in Moscow
-    # Near miss: a clock with no zone is the place's own (Kyiv, UTC+2 in February).
+    # A clock with no zone is the place's own: Moscow's in a town Russia holds ...
     occupied["notes"] = (
         "On 4 February 2026, at around 13:30, Ukrainian forces struck a car park in Enerhodar."
     )
     (found,) = read(extractor, occupied)
+    assert found.occurred_start == datetime(2026, 2, 4, 10, tzinfo=UTC)
+    # ... and Kyiv's (UTC+2 in February) across the reservoir.
+    held = row(
+        admin1="Dnipropetrovsk",
+        admin2="Nikopolskyi",
+        location="Nikopol",
+        latitude="47.5669",
+        longitude="34.3961",
+        event_date="2026-02-04",
+        notes="On 4 February 2026, at around 13:30, Russian forces shelled a car park in Nikopol.",
+    )
+    (found,) = read(extractor, held)
     assert found.occurred_start == datetime(2026, 2, 4, 11, tzinfo=UTC)
 
 

@@ -256,12 +256,12 @@ def test_the_last_hours_before_an_event_count_back_from_it() -> None:
 
 
 def test_a_partys_own_channel_keeps_its_capitals_clock(extractor: Extractor) -> None:
-    text = "Today at 10:15 the Armed Forces of Ukraine attacked the substation in Energodar with a drone."
+    text = "Today at 10:15 the Armed Forces of Ukraine attacked the substation in Zaporizhzhia with a drone."
     published = datetime(2026, 2, 12, 12, tzinfo=UTC)
     (moscow,) = read(extractor, text, voice="RU", published=published)
     assert moscow.occurred_start.astimezone(UTC).hour == 7  # 10:15 Moscow time, UTC+3
     (local,) = read(extractor, text, voice="independent", published=published)
-    assert local.occurred_start.astimezone(UTC).hour == 8  # 10:15 in Enerhodar's zone, UTC+2
+    assert local.occurred_start.astimezone(UTC).hour == 8  # 10:15 in Zaporizhzhia's zone, UTC+2
 
 
 def test_an_attack_told_without_a_place_dates_the_places_told_next(extractor: Extractor) -> None:

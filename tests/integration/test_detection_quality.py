@@ -180,9 +180,9 @@ BLIND11_GAP = (
 )
 BLIND13_GAP = (
     "blind13 (the February 2026 energy halt, a plant-repair ceasefire and a refinery pledge) is not "
-    "yet at the bar: a city district named with no city ('the Krasnoarmeisky district') is read as "
-    "a raion of that name elsewhere; a clock given as 'local time' in an occupied town is read in "
-    "Kyiv's zone, not Moscow's; the figures and every miss, false positive, split and merge follow"
+    "yet at the bar: a city district named with no city ('the Krasnoarmeisky district' in a "
+    "Volgograd governor's post) is read as a raion of that name elsewhere; the figures and every "
+    "miss, false positive, split and merge follow"
 )
 BLIND16_GAP = (
     "blind16 (the 2025 New Year period: agency flashes, a mayor's and governors' posts, an NGO's "

@@ -103,15 +103,15 @@ def test_a_vague_report_cannot_bridge_two_incidents() -> None:
         assert sorted(len(i.matches) for i in incidents) == [1, 2]
 
 
-def test_a_lead_joins_an_incident_but_never_starts_one() -> None:
-    lead = match(
-        start=DAY,
-        end=DAY + timedelta(days=1),
-        precision="day",
-        source="gdelt",
-        source_kind="gdelt",
-        **KHARKIV,
+def day_long_lead(**place: Any) -> Match:
+    """A GDELT row of a whole day's attack at ``place``: a pointer to reports."""
+    return match(
+        start=DAY, end=DAY + timedelta(days=1), precision="day", source="gdelt", source_kind="gdelt", **place
     )
+
+
+def test_a_lead_joins_an_incident_but_never_starts_one() -> None:
+    lead = day_long_lead(**KHARKIV)
     assert group([lead]) == []
     report = match(start=NOON, **KHARKIV)
     incidents = group([lead, report])

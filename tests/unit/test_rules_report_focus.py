@@ -10,7 +10,7 @@ from service.rules import rule_for
 from service.rules.incidents import IncidentSet, assign, sort_for_assignment
 from service.rules.report_focus import keep_report_focus
 from service.rules.terms import Match
-from tests.unit.test_rules_incidents import CHUHUIV, DAY, KHARKIV, NOON, ODESA, match
+from tests.unit.test_rules_incidents import CHUHUIV, DAY, KHARKIV, NOON, ODESA, day_long_lead, match
 from tests.unit.test_rules_judge import candidate, terms
 
 pytestmark = pytest.mark.unit
@@ -88,12 +88,4 @@ def test_two_sentences_of_one_attack_stay_together_and_other_parties_are_apart()
 def test_a_lead_left_alone_makes_no_incident() -> None:
     odesa = match(start=NOON, report_id=RECAP, quote_start=0, **ODESA)
     recalled = match(start=NOON, report_id=RECAP, quote_start=200, **KHARKIV)
-    lead = match(
-        start=DAY,
-        end=DAY + timedelta(days=1),
-        precision="day",
-        source="gdelt",
-        source_kind="gdelt",
-        **KHARKIV,
-    )
-    assert focused([odesa, recalled, lead]) == [("Odesa", frozenset({RECAP}))]
+    assert focused([odesa, recalled, day_long_lead(**KHARKIV)]) == [("Odesa", frozenset({RECAP}))]

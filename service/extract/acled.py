@@ -252,7 +252,7 @@ class AcledExtractor:
         zone = _zone(clock_zone(place) if place else None)
         widen = _WIDEN_DAYS.get(_field(row, "time_precision"), 0)
         timed = _PAUSE_TIME.sub("", notes)  # "before the ceasefire took effect at noon" dates the pause
-        hours = (_clock_hours(timed) or _part_of_day(timed)) if not widen else None
+        hours = (_clock_hours(timed) or _clock_range(timed) or _part_of_day(timed)) if not widen else None
         if hours is not None:
             zone = _clock_zone(timed) or zone
             midnight = datetime.combine(day, time(), zone)
@@ -294,6 +294,23 @@ def _clock_hours(notes: str) -> tuple[float, float] | None:
     hour, minute = clocks.pop()
     at = hour + minute / 60
     return max(at - 0.5, 0.0), min(at + 0.5, 24.0)
+
+
+# "between 16:00 and 20:00": the span the notes give, local, on the day ACLED dated.
+_CLOCK_RANGE = re.compile(
+    r"\b(?:between|from)\s+(?:around\s+|about\s+)?([01]?\d|2[0-3])[:.]([0-5]\d)\s+(?:and|to|until|till)\s+"
+    r"(?:around\s+|about\s+)?([01]?\d|2[0-3])[:.]([0-5]\d)\b"
+)
+
+
+def _clock_range(notes: str) -> tuple[float, float] | None:
+    """Local hours from the first clock of the one range the notes give to the second, or None."""
+    ranges = _CLOCK_RANGE.findall(notes)
+    if len(ranges) != 1 or len(_ANY_CLOCK.findall(notes)) > 2:
+        return None
+    h1, m1, h2, m2 = (int(n) for n in ranges[0])
+    begin, end = h1 + m1 / 60, h2 + m2 / 60
+    return (begin, end) if end > begin else (begin, end + 24)  # "between 22:00 and 02:00": past midnight
 
 
 # "at around 13:30 (Moscow time)": a zone the notes give with their clock, not the place's.

@@ -188,6 +188,14 @@ def resolve_time(
         # "08:05 - Regional administration: a drone hit the church at 06:10": a live post's
         # stamp is when it was written; the time it tells of is the attack's.
         told = [m for m in events if m.start >= stamp.end()]
+        since = next((m for m in mentions if m.pause and _SINCE.search(sentence, 0, m.start)), None)
+        if not told and since is not None and events and since.span.start < events[0].span.end:
+            # "19:20 - Governor: five drones shot down since the truce began at 16:00": from then
+            # until the post.
+            posted = events[0].span
+            return TimeSpan(
+                since.span.start, posted.end, "part_of_day", sentence[: stamp.end()].strip(), False
+            )
         events = told or events
     if events:
         best = events[0] if anchor is None else min(events, key=lambda m: _distance(m, anchor))
@@ -216,6 +224,7 @@ _ENTRY_STAMP = re.compile(
     r"(?:\s+(?:(?:Kyiv|Moscow|local)(?:\s+time)?|GMT|UTC|MSK))?(?:\s*\([^)]{1,20}\))?"
     r"(?:\s*[-–—:]\s|\.\s|\s+(?=[A-Z])(?!(?:Kyiv|Moscow|GMT|UTC|MSK)\b))"
 )
+_SINCE = re.compile(r"\bsince\b", re.IGNORECASE)
 # "An hour after the ceasefire began, at 20:10, the town came under fire": a clock set off by
 # a comma is the main clause's, not the time of the event the relative counts from.
 _APPOSITIVE = re.compile(r",\s*(?:(?:at|around|about|shortly\s+before|just\s+before)\s+)*$")

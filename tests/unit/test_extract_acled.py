@@ -276,3 +276,27 @@ def test_unidentified_forces_take_the_attacker_a_sides_account_names(extractor: 
     # Near miss: with no side's account, the attacker stays unknown.
     data["notes"] = "On 21 March 2025, the Sudzha gas metering station was destroyed by an explosion."
     assert [o.actor for o in read(extractor, data)] == [None]
+
+
+def test_a_span_of_hours_the_notes_give_is_the_events(extractor: Extractor) -> None:
+    bryansk = row(
+        country="Russia",
+        iso="643",
+        admin1="Bryansk",
+        admin2="Bryanskiy",
+        location="Bryansk",
+        latitude="53.2521",
+        longitude="34.3717",
+        event_date="2026-04-11",
+        notes="On 11 April 2026, between 16:00 and 20:00, Russian air defence reportedly intercepted 7 Ukrainian drones.",
+    )
+    (found,) = read(extractor, bryansk)
+    assert (found.occurred_start, found.occurred_end, found.precision) == (
+        datetime(2026, 4, 11, 13, tzinfo=UTC),
+        datetime(2026, 4, 11, 17, tzinfo=UTC),
+        "part_of_day",
+    )
+    # Near miss: two clocks that are no span leave the whole day.
+    bryansk["notes"] = "On 11 April 2026, drones were intercepted at 16:00 and at 20:00 over the region."
+    (found,) = read(extractor, bryansk)
+    assert found.precision == "day"

@@ -162,3 +162,24 @@ def test_resuming_operations_is_no_aftermath_and_dates_the_strike_after_it(extra
     )
     found = read(extractor, text, voice="RU", published=datetime(2025, 4, 21, 9, tzinfo=moscow))
     assert [o.occurred_start.astimezone(moscow).strftime("%d %H:%M") for o in found] != ["21 00:00"]
+
+
+def test_a_post_of_what_happened_since_the_pause_began_spans_from_then_to_the_post(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "19:20 - Bryansk regional governor: air defences have shot down five Ukrainian drones over the"
+        " region since the truce began at 16:00; no damage or casualties."
+    )
+    found = read(extractor, text, published=datetime(2026, 4, 11, 19, 30, tzinfo=KYIV))
+    assert [
+        (
+            o.occurred_start.astimezone(KYIV).strftime("%H:%M"),
+            o.occurred_end.astimezone(KYIV).strftime("%H:%M"),
+        )
+        for o in found
+    ] == [("15:50", "19:30")]
+    # Near miss: with no "since", the post's stamp dates what it tells.
+    text = text.replace(" since the truce began at 16:00", "")
+    found = read(extractor, text, published=datetime(2026, 4, 11, 19, 30, tzinfo=KYIV))
+    assert [o.occurred_start.astimezone(KYIV).strftime("%H:%M") for o in found] == ["19:10"]

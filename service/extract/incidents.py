@@ -18,9 +18,10 @@ from service.extract.places import Gazetteer, Place, PlaceMention
 from service.extract.when import TimeSpan
 from service.records import Observation
 
-__all__ = ["Draft", "anchor_denials", "merge_or_append", "narrows_place", "to_observation"]
+__all__ = ["MAX_QUOTE", "Draft", "anchor_denials", "merge_or_append", "narrows_place", "to_observation"]
 
-_MAX_QUOTE = 700
+#: The longest passage a quote grows to.
+MAX_QUOTE = 700
 # Subdivision kinds that are a city in themselves (Kyiv, Sevastopol, Moscow).
 _CITY_SUBDIVISION_KINDS = frozenset({"city", "autonomous city", "federal city", "city with special status"})
 #: Places that are areas rather than points; a division that is a city (Kyiv, Sevastopol) is a point.
@@ -102,7 +103,7 @@ def _same_area(a: Place, b: Place, gazetteer: Gazetteer) -> bool:
 def _absorb(into: Draft, extra: Draft) -> None:
     adds = bool(set(extra.targets) - set(into.targets)) or (into.actor is None and extra.actor is not None)
     adds = adds or (into.place is None and extra.place is not None)
-    if adds and extra.quote_end - into.quote_start <= _MAX_QUOTE:
+    if adds and extra.quote_end - into.quote_start <= MAX_QUOTE:
         # The quote grows to the passage that carries all of the evidence.
         into.quote_end = max(into.quote_end, extra.quote_end)
     into.targets.extend(t for t in extra.targets if t not in into.targets)

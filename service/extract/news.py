@@ -136,8 +136,9 @@ class NewsExtractor:
         dateline = (
             self.gazetteer.find(text[: len(text) - len(reading.lstrip())]) if reading is not text else []
         )
-        voice_zone = self._own_voice.zone(report.source_voice) or declared_zone(reading)
-        zone = voice_zone or report_zone(places or title_places() or dateline)
+        # A party's own channel keeps its capital's clock, and a report may say which it keeps.
+        kept_zone = self._own_voice.zone(report.source_voice) or declared_zone(reading)
+        zone = kept_zone or report_zone(places or title_places() or dateline)
         context = NewsContext(
             report,
             reading,
@@ -147,7 +148,7 @@ class NewsExtractor:
             mentions,
             title_places,
             dateline,
-            own_clock=voice_zone is not None,
+            own_clock=kept_zone is not None,
         )
         note_title_day(context)
         drafts: list[Draft] = []

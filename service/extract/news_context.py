@@ -29,7 +29,8 @@ class NewsContext:
     title_places: Callable[[], Sequence[PlaceMention]]
     #: Where a wire story was filed: its country is the last resort for a story that names no place.
     dateline: Sequence[PlaceMention] = ()
-    #: A party's own channel: its clocks are in its capital's zone (``tz``) wherever the attack was.
+    #: A party's own channel, or a report that says which clock it keeps ("All times UTC"): its
+    #: clocks are in that zone (``tz``) wherever the attack was.
     own_clock: bool = False
     #: When the attacks told so far happened, with the sentence that told each (-1: the headline's
     #: day), in order: a later clock with no day is read near the last.

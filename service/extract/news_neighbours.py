@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from service.extract.flags import is_negated
-from service.extract.incidents import Draft, narrows_place
+from service.extract.incidents import MAX_QUOTE, Draft, narrows_place
 from service.extract.news_context import NewsContext
 from service.extract.places import PlaceMention
 from service.extract.vocabulary import aftermath_targets, blank, consequence_spans, targets_of
@@ -80,8 +80,6 @@ def object_told_before(
             break
 
 
-#: The longest passage a quote grows to (as incidents' own).
-_MAX_QUOTE = 700
 # "... said the attack happened at about 9:30 p.m.": when the attack just told took place.
 _WHEN_IT_HAPPENED = re.compile(
     r"\b(?:the|this|that)\s+(?:(?:drone|missile|artillery|rocket)\s+)?(?:attack|strike|shelling|explosion|blast)\s+"
@@ -121,7 +119,7 @@ def time_told_after(ctx: NewsContext, sentences: Sequence[tuple[int, int]], draf
         ):
             draft.span, draft.time_explicit = span, True
             draft.sentences.append(after)
-            if end - draft.quote_start <= _MAX_QUOTE:
+            if end - draft.quote_start <= MAX_QUOTE:
                 draft.quote_end = end  # the quote carries the hour too
 
 

@@ -94,7 +94,8 @@ _DATELINE_DATED = re.compile(
 _CLOCK_AFTER = re.compile(r"\s+(?:time|standard time|summer time)\b", re.IGNORECASE)
 # "03:00 Moscow time (02:00 Kyiv)": the second clock's city names its zone.
 _CLOCK_IN_BRACKETS = re.compile(r"\(\s*\d{1,2}[:.]\d{2}\s+(?:[ap]\.?m\.?\s+)?$", re.IGNORECASE)
-_BRACKET_CLOSES = re.compile(r"\s*\)")
+# "(02:00 Kyiv)", "(00:40 Moscow on the 15th)": the bracket closes on the clock's city or its day.
+_BRACKET_CLOSES = re.compile(r"\s*(?:on\s+(?:the\s+)?[\w.]+(?:\s+[\w.]+)?\s*)?\)")
 # "09:02 Kyiv (07:02 GMT)": a live post's stamp in two zones; the city names the first.
 _CLOCK_BEFORE = re.compile(r"\b\d{1,2}[:.]\d{2}\s+$")
 _OTHER_CLOCK_AFTER = re.compile(r"\s*\(\s*\d{1,2}[:.]\d{2}\b")

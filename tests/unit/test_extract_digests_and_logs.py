@@ -71,3 +71,15 @@ def test_a_town_russia_holds_keeps_moscows_clock(extractor: Extractor, town: str
     text = f"Shelling hit a substation in {town} at 10:15 local time on Thursday, officials said."
     found = read(extractor, text, published=datetime(2026, 2, 12, 17, 30, tzinfo=UTC))
     assert [o.occurred_start.strftime("%H:%M") for o in found] == [utc]
+
+
+def test_a_clocks_city_in_brackets_with_its_day_is_no_place(extractor: Extractor) -> None:
+    text = "Unecha, 21:40 UTC on 14 December (00:40 Moscow on the 15th): the signal box was hit by a Ukrainian drone."
+    found = read(extractor, text, published=datetime(2020, 12, 31, 9, tzinfo=UTC))
+    assert [o.place_name for o in found] == ["Unecha"]
+    # Near miss: a city in brackets that is where something else happened is a place.
+    text = (
+        "A Ukrainian drone hit the signal box at Unecha at 21:40 UTC on 14 December (and a depot in Moscow)."
+    )
+    found = read(extractor, text, published=datetime(2020, 12, 31, 9, tzinfo=UTC))
+    assert "Moscow" in [o.place_name for o in found]

@@ -38,7 +38,7 @@ from tests.integration._cli import environment, tracker
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "corpus" / "heldout"
 #: Corpora written apart from the extractor, each scored once before any rule changed because of it.
-BLINDS = tuple(ROOT / "tests" / "corpus" / name for name in ("blind", *(f"blind{n}" for n in range(2, 26))))
+BLINDS = tuple(ROOT / "tests" / "corpus" / name for name in ("blind", *(f"blind{n}" for n in range(2, 27))))
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 DEV = SHARED_EVAL / "dev"
 SCORE_PY = SHARED_EVAL / "score.py"
@@ -237,6 +237,13 @@ BLIND25_GAP = (
     "incidents to the tracker, one to the labels; a digest's 'three Russian assaults' takes another "
     "town; the figures and every miss, false positive, split and merge follow"
 )
+BLIND26_GAP = (
+    "blind26 (an Independence Day ceasefire, a Russian pause on strikes on ports and rail, a local "
+    "repair ceasefire in Kherson, 2026; scored once and not yet tuned for) is below the bar: summaries "
+    "cited for another of their attacks than the labels chose, a correction that moves a shelling into "
+    "the window, an OSINT newsletter's verified list; the figures and every miss, false positive, split "
+    "and merge follow"
+)
 # Corpora that may still fall short of the bar, each with the reason shown when it does.
 GAPS = {
     "blind7": BLIND7_GAP,
@@ -251,6 +258,7 @@ GAPS = {
     "blind22": BLIND22_GAP,
     "blind23": BLIND23_GAP,
     "blind25": BLIND25_GAP,
+    "blind26": BLIND26_GAP,
 }
 
 
@@ -330,6 +338,7 @@ REPORTS = {
     "blind23": (75, 95),
     "blind24": (75, 95),
     "blind25": (90, 110),
+    "blind26": (90, 115),
 }
 
 
